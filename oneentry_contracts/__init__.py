@@ -1,0 +1,1 @@
+"""oneentry-contracts: contract tests and purchase scenarios for OneEntry shops."""
