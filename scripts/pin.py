@@ -22,7 +22,7 @@ BLOCK = re.compile(r"(# BEGIN PINS\n).*?(# END PINS)", re.DOTALL)
 
 def resolve() -> list[str]:
     """Return `name==version` lines for the whole dependency tree, dev group included."""
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - fixed argument list, no user input
         [  # noqa: S607 - uv is the documented tool for this step
             "uv",
             "pip",
