@@ -1,0 +1,140 @@
+"""The `oneentry-contracts` command.
+
+    oneentry-contracts run               replay every scenario from its cassette, offline
+    oneentry-contracts run --record      start a deterministic sandbox, re-record every cassette
+    oneentry-contracts run --record --project
+                                         re-record against your project (ONEENTRY_* variables)
+    oneentry-contracts run --live        run against a fresh sandbox without cassettes
+    oneentry-contracts run --live --project
+                                         run against your project without cassettes
+
+Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from oneentry_contracts.config import load_config
+from oneentry_contracts.errors import HarnessError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class _Outcomes:
+    """Counts scenario outcomes per feature file while pytest runs."""
+
+    by_feature: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            feature = _feature_of(report)
+            self.by_feature.setdefault(feature, Counter())[report.outcome] += 1
+
+
+def _feature_of(report: pytest.TestReport) -> str:
+    for key, value in report.user_properties:
+        if key == "feature":
+            return str(value)
+    return report.nodeid.split("::", 1)[0]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oneentry-contracts",
+        description="Contract tests and purchase scenarios for OneEntry shops.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the scenario suite (replay by default)")
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument("--record", action="store_true", help="re-record every cassette")
+    mode.add_argument("--live", action="store_true", help="talk to the API, record nothing")
+    run.add_argument(
+        "--project",
+        action="store_true",
+        help="with --record/--live: use the project from ONEENTRY_* variables, not the sandbox",
+    )
+    run.add_argument(
+        "--strict", action="store_true", help="fail on response fields no schema knows"
+    )
+    run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
+    run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
+    run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    return parser
+
+
+def _pytest_args(args: argparse.Namespace) -> list[str]:
+    root: Path = args.root
+    if not (root / "features").is_dir():
+        raise HarnessError(
+            f"no features/ folder in {root.resolve()}.\n"
+            "How to fix: run the command from the project root, or pass --root PATH."
+        )
+    if args.project and not (args.record or args.live):
+        raise HarnessError("--project needs --record or --live (replay never talks to a project)")
+    target = "project" if args.project else "sandbox"
+    if args.record:
+        mode = ["--oneentry-mode=record", f"--oneentry-target={target}", "--record-mode=all"]
+    elif args.live:
+        mode = ["--oneentry-mode=live", f"--oneentry-target={target}", "--disable-recording"]
+    else:
+        mode = ["--oneentry-mode=replay", "--record-mode=none", "--block-network"]
+    extra = ["-k", args.keyword] if args.keyword else []
+    extra += ["-n", args.workers] if args.workers else []
+    extra += ["--oneentry-strict"] if args.strict else []
+    return [str(root / "features"), "--rootdir", str(root), *mode, *extra, *args.pytest_args]
+
+
+def _summary(console: Console, outcomes: _Outcomes, recorded: bool) -> None:
+    table = Table(title="Scenarios")
+    table.add_column("feature")
+    for column in ("passed", "failed", "skipped"):
+        table.add_column(column, justify="right")
+    totals: Counter[str] = Counter()
+    for feature, counts in sorted(outcomes.by_feature.items()):
+        totals.update(counts)
+        table.add_row(feature, *(str(counts[c]) for c in ("passed", "failed", "skipped")))
+    table.add_row(
+        "total", *(str(totals[c]) for c in ("passed", "failed", "skipped")), end_section=True
+    )
+    console.print(table)
+    if recorded:
+        console.print(f"re-recorded {totals['passed']} cassette(s); failed scenarios kept theirs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `oneentry-contracts` console script."""
+    console = Console(stderr=False)
+    args = _parser().parse_args(argv)
+    try:
+        load_config(args.root)  # fail fast, before pytest starts, on a broken config file
+        pytest_args = _pytest_args(args)
+    except HarnessError as error:
+        print(f"oneentry-contracts: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    outcomes = _Outcomes()
+    code = pytest.main(pytest_args, plugins=[outcomes])
+    _summary(console, outcomes, recorded=args.record)
+    if code == pytest.ExitCode.OK:
+        return EXIT_OK
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return EXIT_FAILED
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
