@@ -33,6 +33,12 @@ class Endpoint:
     needs_user: bool
     idempotent: bool
 
+    @property
+    def success_status(self) -> int:
+        """The status a success answers with: 201 for a POST (NestJS's default, and what
+        R:orders.md reports for createSession), 200 otherwise."""
+        return 201 if self.method == "POST" else 200
+
     def url_path(self, **params: str | int) -> str:
         """The path with its `{placeholders}` filled, e.g. `/api/content/forms/marker/order`."""
         try:
