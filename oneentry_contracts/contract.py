@@ -1,0 +1,92 @@
+"""Contract-checked calls: every answer is validated against its schema before a step sees it.
+
+`ContractApi` wraps one scenario's `OneEntryClient`. A 2xx body is validated against the
+endpoint's schema, any other body against the error schema, so no response goes unchecked.
+Violations name the schema, keyword, pointer, endpoint and the cassette or live URL (`origin`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from oneentry_contracts.client import NOTHING, ApiResponse, OneEntryClient
+from oneentry_contracts.endpoints import ERROR_SCHEMA
+from oneentry_contracts.errors import UnexpectedStatus
+from oneentry_contracts.recording import explain_replay_failure
+from oneentry_contracts.schemas import SchemaStore
+
+__all__ = ["ContractApi", "expect_status"]
+
+_BODY_LINES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ContractApi:
+    """One scenario's view of the API: calls by endpoint name, each answer schema-checked."""
+
+    client: OneEntryClient
+    schemas: SchemaStore
+    origin: str
+    strict: bool = False
+    rerecord_command: str = "oneentry-contracts run --record"
+
+    def call(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, str | int] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = NOTHING,
+    ) -> ApiResponse:
+        """Make the call, then validate its body; replay mismatches become a readable error."""
+        try:
+            response = self.client.call(name, path=path, params=params, json=json)
+        except CannotOverwriteExistingCassetteException as exc:
+            raise explain_replay_failure(
+                exc, cassette_path=self.origin, rerecord_command=self.rerecord_command
+            ) from None
+        return self._checked(response)
+
+    def login(self, provider: str, auth_data: Sequence[Mapping[str, str]]) -> ApiResponse:
+        """Sign in through an auth provider; the client keeps the tokens for later calls."""
+        try:
+            response = self.client.login(provider, auth_data)
+        except CannotOverwriteExistingCassetteException as exc:
+            raise explain_replay_failure(
+                exc, cassette_path=self.origin, rerecord_command=self.rerecord_command
+            ) from None
+        return self._checked(response)
+
+    def _checked(self, response: ApiResponse) -> ApiResponse:
+        schema = response.endpoint.schema if response.ok else ERROR_SCHEMA
+        self.schemas.validate(
+            schema,
+            response.body,
+            endpoint=str(response.endpoint),
+            origin=self.origin,
+            strict=self.strict,
+        )
+        return response
+
+
+def expect_status(response: ApiResponse, expected: int | None = None) -> Any:
+    """The body, if the status is the expected one (the endpoint's success status by default)."""
+    want = response.endpoint.success_status if expected is None else expected
+    if response.status != want:
+        shown = json.dumps(response.body, indent=2, ensure_ascii=False).splitlines()
+        if len(shown) > _BODY_LINES:
+            shown = [*shown[:_BODY_LINES], "  ..."]
+        body = "\n".join("    " + line for line in shown)
+        raise UnexpectedStatus(
+            f"{response.endpoint} answered {response.status}, expected {want}.\n  body:\n{body}",
+            expected=want,
+            actual=response.status,
+            body=response.body,
+            endpoint=str(response.endpoint),
+        )
+    return response.body

@@ -1,0 +1,1 @@
+"""Step definitions, one module per domain; registered by the root conftest.py."""
