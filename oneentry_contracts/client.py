@@ -1,0 +1,367 @@
+"""A thin OneEntry HTTP client that sends what the `oneentry` SDK 1.0.149 sends.
+
+One `httpx.Client` is shared by the whole test session (`make_http_client`); each scenario
+builds its own `OneEntryClient` on top of it, so tokens never leak between scenarios while
+connections and the SSL context are reused. The client knows the wire rules of
+`shared/reference/oneentry-api.md` §1: `x-app-token` and `Content-Type` on every request, the
+Bearer token whenever one is held, `x-device-metadata` on POST only, and the SDK's single
+refresh-and-retry after a 401. Every answer must be JSON; anything else is a `TransportError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import httpx
+
+from oneentry_contracts.endpoints import Endpoint, endpoint
+from oneentry_contracts.errors import ConfigError, ContractViolation, TransportError
+
+__all__ = [
+    "DEFAULT_DEVICE_METADATA",
+    "DEFAULT_TIMEOUT",
+    "NOTHING",
+    "ApiResponse",
+    "OneEntryClient",
+    "Tokens",
+    "dump_json",
+    "make_http_client",
+]
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
+
+# The Node form of the SDK's `_getDeviceMetadata` (reference §1.3) with a fixed instance id, so
+# the refresh token stays bound to one fingerprint and re-recordings are byte-identical.
+_INSTANCE_ID = "oneentrycontracts"
+DEFAULT_DEVICE_METADATA: Final = (
+    '{"fingerprint":"UQ_' + _INSTANCE_ID + '","deviceInfo":{"os":"Node.js",'
+    '"browser":"Node.js/' + _INSTANCE_ID[:10] + '","location":"en-US"}}'
+)
+
+_SDK_DEFAULT_PROVIDER = "email"  # the SDK refreshes through `email` when no provider is known
+_NO_REFRESH = frozenset({"auth", "refresh"})
+_EXCERPT = 200
+
+
+class _Nothing:
+    """The type of `NOTHING`: "send no body", as opposed to `None`, which sends `null`."""
+
+    _instance: _Nothing | None = None
+
+    def __new__(cls) -> _Nothing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOTHING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOTHING: Final = _Nothing()
+
+
+def dump_json(value: Any) -> bytes:
+    """Serialise a body the way every request does: compact, keys in the given order, UTF-8."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def make_http_client(timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.Client:
+    """The one `httpx.Client` of a test session: explicit timeouts, one SSL context, no redirects.
+
+    A redirect from the API is a misconfigured project URL, so it reaches the caller as a
+    response instead of being followed.
+    """
+    if not isinstance(timeout, httpx.Timeout):
+        timeout = httpx.Timeout(timeout)
+    return httpx.Client(
+        timeout=timeout,
+        verify=httpx.create_ssl_context(),
+        follow_redirects=False,
+        headers={"User-Agent": "oneentry-contracts"},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A logged-in user's tokens, as returned by `auth` and `refresh`."""
+
+    access_token: str
+    refresh_token: str
+
+    def __repr__(self) -> str:  # never show a token in a traceback or a log
+        return "Tokens(access_token=<hidden>, refresh_token=<hidden>)"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    """One answered call. `body` is the parsed JSON; an empty 2xx body becomes `{}` as in the SDK.
+
+    No timing is kept: everything here may be compared between a recording and a replay.
+    """
+
+    endpoint: Endpoint
+    status: int
+    body: Any
+    url: str
+    request_json: Any = NOTHING
+    content_type: str = ""
+    refreshed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the status is 2xx, the SDK's idea of success."""
+        return 200 <= self.status < 300
+
+
+class OneEntryClient:
+    """Calls catalogue endpoints by name for one scenario; holds that scenario's user tokens."""
+
+    def __init__(
+        self,
+        base_url: str,
+        app_token: str,
+        *,
+        http: httpx.Client,
+        lang_code: str = "en_US",
+        device_metadata: str = DEFAULT_DEVICE_METADATA,
+        provider_marker: str | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"the project URL must start with https:// or http://, got {base_url!r}",
+                key="base_url",
+            )
+        if not app_token:
+            raise ConfigError("the app token is empty; the API rejects every request without it")
+        self._base_url = base_url[:-1] if base_url.endswith("/") else base_url
+        self._app_token = app_token
+        self._http = http
+        self.lang_code = lang_code
+        self.device_metadata = device_metadata
+        self.provider_marker = provider_marker
+        self._tokens: Tokens | None = None
+        self.last_refresh: ApiResponse | None = None
+
+    def __repr__(self) -> str:
+        state = "logged in" if self._tokens else "anonymous"
+        return f"<OneEntryClient {self._base_url} {state}>"
+
+    @property
+    def base_url(self) -> str:
+        """The project URL, without a trailing slash."""
+        return self._base_url
+
+    @property
+    def tokens(self) -> Tokens | None:
+        """The tokens of the logged-in user, or None."""
+        return self._tokens
+
+    @property
+    def last_refresh_error(self) -> ApiResponse | None:
+        """The failed refresh of the most recent call, if a 401 led to one that failed."""
+        refresh = self.last_refresh
+        return refresh if refresh is not None and not refresh.ok else None
+
+    # -----------------------------------------------------------------------------------------
+    # Calls
+
+    def call(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, str | int] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = NOTHING,
+        authorized: bool | None = None,
+    ) -> ApiResponse:
+        """Call the catalogue endpoint `name` and return its parsed answer, whatever the status.
+
+        `authorized`: None sends the Bearer token whenever one is held (the SDK's rule), True
+        insists on one, False never sends it. A 401 is answered as the SDK does: one refresh,
+        then one retry of this request; if the refresh fails the 401 is returned and the
+        refresh's answer is kept in `last_refresh_error`.
+        """
+        ep = endpoint(name)
+        if name != "refresh":
+            self.last_refresh = None
+        if authorized and self._tokens is None:
+            raise ConfigError(
+                f"{name} ({ep}) was asked to send the user's token, but no user is logged in.\n"
+                "How to fix: log in (a login step) before this step."
+            )
+        url = self._base_url + ep.url_path(**(path or {}))
+        send_token = authorized is not False
+        bearer = self._tokens.access_token if send_token and self._tokens else None
+        response = self._send(ep, url, params, json, bearer)
+        if response.status != 401 or name in _NO_REFRESH or not send_token or self._tokens is None:
+            return response
+        if not self._refresh():
+            return response
+        retry = self._send(ep, url, params, json, self._tokens.access_token)
+        return dataclasses.replace(retry, refreshed=True)
+
+    def login(self, provider: str, auth_data: Sequence[Mapping[str, str]]) -> ApiResponse:
+        """Sign in with `authData` pairs; on 2xx keep the tokens and the provider marker."""
+        body = {"authData": [dict(pair) for pair in auth_data]}
+        response = self.call("auth", path={"marker": provider}, json=body, authorized=False)
+        if response.ok:
+            self._tokens = _tokens_from(response)
+            self.provider_marker = provider
+        return response
+
+    def logout(self) -> ApiResponse:
+        """Post the refresh token to `logout` with the Bearer token; on 2xx forget the tokens."""
+        if self._tokens is None:
+            raise ConfigError(
+                "logout needs a logged-in user, but this client holds no tokens.\n"
+                "How to fix: log in before logging out."
+            )
+        response = self.call(
+            "logout",
+            path={"marker": self.provider_marker or _SDK_DEFAULT_PROVIDER},
+            json={"refreshToken": self._tokens.refresh_token},
+            authorized=True,
+        )
+        if response.ok:
+            self._tokens = None
+        return response
+
+    # -----------------------------------------------------------------------------------------
+    # Internals
+
+    def _refresh(self) -> bool:
+        """The SDK's refresh: no Authorization, stored refresh token in the body. True on 2xx."""
+        assert self._tokens is not None
+        ep = endpoint("refresh")
+        provider = self.provider_marker or _SDK_DEFAULT_PROVIDER
+        url = self._base_url + ep.url_path(marker=provider)
+        body = {"refreshToken": self._tokens.refresh_token}
+        response = self._send(ep, url, None, body, None)
+        self.last_refresh = response
+        if not response.ok:
+            return False
+        self._tokens = _tokens_from(response)
+        return True
+
+    def _headers(self, ep: Endpoint, bearer: str | None) -> dict[str, str]:
+        headers = {"x-app-token": self._app_token, "Content-Type": "application/json"}
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        if ep.method == "POST":
+            headers["x-device-metadata"] = self.device_metadata
+        return headers
+
+    def _send(
+        self,
+        ep: Endpoint,
+        url: str,
+        params: Mapping[str, str | int] | None,
+        body: Any,
+        bearer: str | None,
+    ) -> ApiResponse:
+        content = None if body is NOTHING else dump_json(body)
+        try:
+            raw = self._http.request(
+                ep.method,
+                url,
+                params=dict(params) if params else None,
+                content=content,
+                headers=self._headers(ep, bearer),
+            )
+        except httpx.TimeoutException as exc:
+            raise self._unreachable(ep, url, exc, timed_out=True) from None
+        except httpx.TransportError as exc:
+            raise self._unreachable(ep, url, exc, timed_out=False) from None
+        return ApiResponse(
+            endpoint=ep,
+            status=raw.status_code,
+            body=self._parse(ep, raw),
+            url=str(raw.request.url),
+            request_json=body,
+            content_type=raw.headers.get("content-type", ""),
+        )
+
+    def _parse(self, ep: Endpoint, raw: httpx.Response) -> Any:
+        content = raw.content
+        if not content.strip():
+            if raw.is_success:
+                return {}  # the SDK turns an empty 2xx body into {}
+            problem = "an empty body where a JSON error body was expected"
+        else:
+            try:
+                return json.loads(content)
+            except (ValueError, UnicodeDecodeError):
+                problem = "a body that is not JSON"
+        text = content.decode("utf-8", errors="replace")
+        excerpt = self._redact(text[:_EXCERPT]) + ("…" if len(text) > _EXCERPT else "")
+        content_type = raw.headers.get("content-type", "(none)")
+        raise TransportError(
+            f"{ep.name} answered {raw.status_code} {raw.reason_phrase} with {problem}.\n\n"
+            f"  {ep.method} {raw.request.url}\n"
+            f"  content-type: {content_type}\n"
+            f"  body ({len(content)} bytes): {excerpt!r}\n\n"
+            "How to fix:\n"
+            "  * An HTML page usually comes from a proxy, gateway or login wall in front of the "
+            "API: check that the project URL is the API host itself.\n"
+            "  * A cut-off JSON body means the connection broke mid-answer: run the scenario "
+            "again; if it persists, look at the server's logs.\n"
+            "  * When replaying, the cassette holds this body: re-record the scenario.",
+            endpoint=ep.name,
+            url=str(raw.request.url),
+        )
+
+    def _unreachable(
+        self, ep: Endpoint, url: str, exc: httpx.TransportError, *, timed_out: bool
+    ) -> TransportError:
+        kind = type(exc).__name__
+        if timed_out:
+            headline = f"{ep.name} timed out ({kind})"
+            hints = (
+                "  * Check that the project (or the sandbox) is up and answering.\n"
+                "  * A slow project may need a longer timeout: raise [recording] timeout."
+            )
+        else:
+            headline = f"{ep.name} could not reach the project ({kind})"
+            hints = (
+                "  * Check the project URL and that the host is reachable from here.\n"
+                "  * For the sandbox: is it running on that port?"
+            )
+        detail = self._redact(str(exc)) or kind
+        return TransportError(
+            f"{headline}.\n\n  {ep.method} {url}\n  error: {detail}\n\nHow to fix:\n{hints}",
+            endpoint=ep.name,
+            url=url,
+        )
+
+    def _redact(self, text: str) -> str:
+        secrets = {self._app_token: "<app token>"}
+        if self._tokens is not None:
+            secrets[self._tokens.access_token] = "<access token>"
+            secrets[self._tokens.refresh_token] = "<refresh token>"
+        for value, label in secrets.items():
+            if value:
+                text = text.replace(value, label)
+        return text
+
+
+def _tokens_from(response: ApiResponse) -> Tokens:
+    body = response.body
+    access = body.get("accessToken") if isinstance(body, dict) else None
+    refresh = body.get("refreshToken") if isinstance(body, dict) else None
+    if not isinstance(access, str) or not isinstance(refresh, str) or not access or not refresh:
+        keys = ", ".join(sorted(body)) if isinstance(body, dict) else type(body).__name__
+        raise ContractViolation(
+            f"{response.endpoint.name} answered {response.status} without string accessToken "
+            f"and refreshToken (got: {keys}).\n"
+            "How to fix: check the auth provider's configuration in the admin panel.",
+            endpoint=response.endpoint.name,
+            origin=response.url,
+        )
+    return Tokens(access, refresh)
