@@ -1,0 +1,289 @@
+"""The pytest plugin that turns feature files into contract-checked, recorded scenarios.
+
+Registered from the root `conftest.py` (`pytest_plugins`). It adds the `--oneentry-*` options,
+marks every scenario for pytest-recording (one cassette per scenario example, under
+`cassettes/<feature>/`), scrubs secrets before anything is written, checks after a replay that
+every recorded interaction was used, and provides the fixtures the steps use: `api`,
+`oneentry_config`, `user_credentials`, `form_faker`.
+
+The target (where requests go) is a `Target`. Replay needs none: it uses the placeholders the
+cassettes hold. `--oneentry-target=project` reads the environment. The sandbox target comes
+from the fixture `oneentry_sandbox_target`, which the project's conftest provides, so that this
+library never imports the sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+import pytest
+from pytest_bdd.parser import ScenarioTemplate
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from oneentry_contracts import recording
+from oneentry_contracts.client import OneEntryClient, make_http_client
+from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, load_config
+from oneentry_contracts.contract import ContractApi
+from oneentry_contracts.errors import CassetteError, HarnessError
+from oneentry_contracts.formdata import FormDataFaker, seed_for
+from oneentry_contracts.schemas import SchemaStore
+from oneentry_contracts.scrub import Scrubber, ScrubConfig
+
+__all__ = ["Mode", "Target"]
+
+Mode = Literal["replay", "record", "live"]
+_CONFIG = pytest.StashKey[Config]()
+_SCHEMAS = pytest.StashKey[SchemaStore]()
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a run sends its requests, with which credentials, and what must be scrubbed."""
+
+    base_url: str
+    app_token: str
+    credentials: Mapping[UserRole, Credentials]
+    reset: Callable[[], None] | None = field(default=None, compare=False)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("oneentry", "oneentry-contracts")
+    group.addoption(
+        "--oneentry-mode",
+        choices=("replay", "record", "live"),
+        default="replay",
+        help="replay cassettes (default), record them, or talk to the API without cassettes",
+    )
+    group.addoption(
+        "--oneentry-target",
+        choices=("sandbox", "project"),
+        default="sandbox",
+        help="with record/live: the bundled sandbox (default) or the project in ONEENTRY_*",
+    )
+    group.addoption(
+        "--oneentry-strict",
+        action="store_true",
+        help="report response fields that no schema declares",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the config file and every schema once, before collection; errors stop the run."""
+    try:
+        loaded = load_config(config.rootpath)
+        config.stash[_CONFIG] = loaded
+        config.stash[_SCHEMAS] = SchemaStore.load(config.rootpath / "schemas")
+    except HarnessError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def _mode(config: pytest.Config) -> Mode:
+    mode: Mode = config.getoption("--oneentry-mode")
+    return mode
+
+
+def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
+    """The pytest-bdd scenario behind a collected test, or None for an ordinary test."""
+    function = getattr(item, "obj", None)
+    return scenario_wrapper_template_registry.get(function) if function is not None else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _cassette_name(item: pytest.Item, template: ScenarioTemplate) -> str:
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    return _slug(template.render(example).name)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put every scenario in a cassette and make sure no two examples share one."""
+    seen: dict[tuple[str, str], str] = {}
+    for item in items:
+        template = scenario_template(item)
+        if template is None:
+            continue
+        feature = Path(template.feature.filename).stem
+        name = _cassette_name(item, template)
+        other = seen.setdefault((feature, name), item.nodeid)
+        if other != item.nodeid:
+            raise pytest.UsageError(
+                f"scenarios {other} and {item.nodeid} would share the cassette "
+                f"cassettes/{feature}/{name}.yaml.\nHow to fix: give the scenario outline a "
+                "title that uses every <placeholder> of its examples, so each example differs."
+            )
+        item.add_marker(pytest.mark.vcr)
+        item.user_properties.append(("feature", feature))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember whether the scenario failed, and show harness errors without a traceback."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    if call.excinfo is not None and call.excinfo.errisinstance(HarnessError):
+        step = item.stash.get(_FAILED_STEP, "")
+        report.longrepr = f"{step}{call.excinfo.value}"
+    return report
+
+
+_FAILED_STEP = pytest.StashKey[str]()
+
+
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    """Name the failing step, its line and the feature file, as pytest-bdd's own errors do."""
+    where = f'{Path(feature.filename).name}:{step.line_number}, scenario "{scenario.name}"'
+    request.node.stash[_FAILED_STEP] = f"Step failed: {step.keyword} {step.name}\n  at {where}\n\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="session")
+def oneentry_config(pytestconfig: pytest.Config) -> Config:
+    """The project's `oneentry-contracts.toml`, validated."""
+    return pytestconfig.stash[_CONFIG]
+
+
+@pytest.fixture(scope="session")
+def oneentry_schemas(pytestconfig: pytest.Config) -> SchemaStore:
+    """Every schema in `schemas/`, checked and compiled once."""
+    return pytestconfig.stash[_SCHEMAS]
+
+
+@pytest.fixture(scope="session")
+def oneentry_mode(pytestconfig: pytest.Config) -> Mode:
+    return _mode(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def oneentry_http(oneentry_config: Config) -> Iterator[httpx.Client]:
+    """One HTTP client (and one SSL context) for the whole session."""
+    with make_http_client(oneentry_config.timeout) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def oneentry_target(
+    request: pytest.FixtureRequest, oneentry_mode: Mode, oneentry_config: Config
+) -> Target:
+    """Where requests go: placeholders in replay, the environment's project, or the sandbox."""
+    if oneentry_mode == "replay":
+        roles: tuple[UserRole, ...] = ("guest", "registered")
+        return Target(
+            oneentry_config.host_placeholder,
+            "app-token-placeholder",
+            {role: oneentry_config.placeholder_credentials(role) for role in roles},
+        )
+    if request.config.getoption("--oneentry-target") == "project":
+        try:
+            live = LiveSettings.from_env(oneentry_config)
+        except HarnessError as error:
+            pytest.exit(f"oneentry-contracts: {error}", returncode=2)
+        return Target(live.project_url, live.app_token, live.credentials)
+    target: Target = request.getfixturevalue("oneentry_sandbox_target")
+    return target
+
+
+@pytest.fixture
+def user_credentials(oneentry_target: Target) -> Mapping[UserRole, Credentials]:
+    return oneentry_target.credentials
+
+
+@pytest.fixture
+def form_faker(request: pytest.FixtureRequest, oneentry_config: Config) -> FormDataFaker:
+    """Faker seeded from the scenario's id: every run of a scenario sends the same bytes."""
+    return FormDataFaker(seed_for(request.node.nodeid), oneentry_config.lang_code)
+
+
+def _scrub_config(config: Config, target: Target) -> ScrubConfig:
+    secrets: dict[str, str] = {target.app_token: "app-token-placeholder"}
+    for role, login in target.credentials.items():
+        placeholder = config.placeholder_credentials(role)
+        secrets[login.email] = placeholder.email
+        secrets[login.password] = placeholder.password
+    return ScrubConfig(
+        host_placeholder=config.host_placeholder,
+        real_base_urls=(target.base_url,),
+        secrets=secrets,
+    )
+
+
+@pytest.fixture
+def vcr_config(
+    oneentry_config: Config, oneentry_target: Target, record_mode: str
+) -> dict[str, Any]:
+    """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister."""
+    scrubber = Scrubber(_scrub_config(oneentry_config, oneentry_target))
+    return recording.vcr_config(scrubber, record_mode=record_mode)
+
+
+@pytest.fixture
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    template = scenario_template(request.node)
+    feature = Path(template.feature.filename).stem if template else request.node.name
+    return str(request.config.rootpath / "cassettes" / feature)
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    template = scenario_template(request.node)
+    return _cassette_name(request.node, template) if template else _slug(request.node.name)
+
+
+def rerecord_command(item: pytest.Item) -> str:
+    return f"oneentry-contracts run --record --only {shlex.quote(item.nodeid)}"
+
+
+@pytest.fixture
+def api(
+    request: pytest.FixtureRequest,
+    oneentry_config: Config,
+    oneentry_schemas: SchemaStore,
+    oneentry_http: httpx.Client,
+    oneentry_target: Target,
+    oneentry_mode: Mode,
+    vcr_cassette_dir: str,
+    default_cassette_name: str,
+) -> Iterator[ContractApi]:
+    """The scenario's schema-checked API; in replay, the cassette must exist and be used up."""
+    cassette_path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
+    shown = str(cassette_path.relative_to(request.config.rootpath))
+    command = rerecord_command(request.node)
+    if oneentry_mode == "replay" and not cassette_path.is_file():
+        raise CassetteError(
+            f"No cassette for this scenario: {shown}\n"
+            f"How to fix:\n  - record it against the sandbox: {command}",
+            cassette=shown,
+        )
+    if oneentry_target.reset is not None:
+        oneentry_target.reset()
+    cassette = request.getfixturevalue("vcr")
+    client = OneEntryClient(
+        oneentry_target.base_url,
+        oneentry_target.app_token,
+        http=oneentry_http,
+        lang_code=oneentry_config.lang_code,
+        provider_marker=oneentry_config.auth_provider,
+    )
+    strict = oneentry_config.strict or bool(request.config.getoption("--oneentry-strict"))
+    origin = shown if oneentry_mode != "live" else oneentry_config.host_placeholder
+    yield ContractApi(client, oneentry_schemas, origin, strict, command)
+    passed = not request.node.stash.get(_CALL_FAILED, True)
+    if oneentry_mode == "replay" and cassette is not None and passed:
+        recording.check_all_played(cassette, cassette_path=shown, rerecord_command=command)
