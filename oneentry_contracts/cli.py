@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict", action="store_true", help="fail on response fields no schema knows"
     )
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="NODEID",
+        help="run just this scenario (repeatable); failure messages print the exact value",
+    )
     run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
     run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
@@ -96,7 +102,8 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     extra = ["-k", args.keyword] if args.keyword else []
     extra += ["-n", args.workers] if args.workers else []
     extra += ["--oneentry-strict"] if args.strict else []
-    return [str(root / "features"), "--rootdir", str(root), *mode, *extra, *args.pytest_args]
+    paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
+    return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
 
 
 def _summary(console: Console, outcomes: _Outcomes, recorded: bool) -> None:
