@@ -1,0 +1,90 @@
+"""The Starlette application: routes, error bodies, the middleware in front.
+
+Every error, including unknown routes (404 `Cannot GET /path`, as NestJS words it), answers
+`{"statusCode", "message", "pageData": null, "timestamp"}`. Routes are listed per module:
+`routes_auth`, `routes_catalog`, `routes_orders`, `routes_refunds`, `routes_payments`, and
+the control API in `control`. `GET /` is a health check.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from oneentry_sandbox import (
+    control,
+    routes_auth,
+    routes_catalog,
+    routes_orders,
+    routes_payments,
+    routes_refunds,
+)
+from oneentry_sandbox.clock import iso
+from oneentry_sandbox.errors import ApiError
+from oneentry_sandbox.middleware import SandboxMiddleware
+from oneentry_sandbox.state import SandboxState
+from oneentry_sandbox.web import state_of
+from oneentry_sandbox.wire import error_json
+
+__all__ = ["build_app"]
+
+
+async def health(request: Request) -> Response:
+    state = state_of(request)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "name": "oneentry-sandbox",
+            "project": state.project.name,
+            "deterministic": state.deterministic,
+        }
+    )
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    body = error_json(status, message, iso(state_of(request).clock.now()))
+    return JSONResponse(body, status_code=status)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _error(request, exc.status, exc.message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (404, 405):
+        return _error(request, 404, f"Cannot {request.method} {request.url.path}")
+    return _error(request, exc.status_code, str(exc.detail))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return _error(request, 500, "Internal server error")
+
+
+def build_app(state: SandboxState, app_token: str) -> ASGIApp:
+    """The complete ASGI app serving `state`, guarded by `app_token`."""
+    routes = [
+        Route("/", health, methods=["GET"]),
+        *control.ROUTES,
+        *routes_auth.ROUTES,
+        *routes_catalog.ROUTES,
+        *routes_orders.ROUTES,
+        *routes_refunds.ROUTES,
+        *routes_payments.ROUTES,
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.router.redirect_slashes = False
+    app.state.sandbox = state
+    return SandboxMiddleware(app, state, app_token)

@@ -1,0 +1,161 @@
+"""Payments routes under `/api/content/payments` (reference §2.3).
+
+- createSession answers 201 (R:orders.md) with the session: `status "waiting"`,
+  `paymentAccountId` = the order's account, `amount` = the order total, `paymentUrl` null for
+  custom accounts and `https://checkout.stripe.test/c/pay/cs_test_<id>` for stripe ones
+  (an `intent` on stripe gets `clientSecret` and no URL).
+- getSessionByOrderId answers ONE object, the latest session of the order (as the seeds and
+  the English docs show); 404 "Session for order <id> not found" when there is none.
+- `PUT /sessions/{id}` (`{status?, paymentUrl?}`) exists in no SDK; it serves SEED000's
+  `updateSessionById` and answers the updated session.
+- Sessions, like orders, are visible only to their owner (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from oneentry_sandbox.errors import ApiError
+from oneentry_sandbox.state import PaymentSession, SandboxState
+from oneentry_sandbox.web import caller, json_body, ok, page, path_id, state_of
+from oneentry_sandbox.wire import account_json, session_json
+
+__all__ = ["ROUTES"]
+
+_PREFIX = "/api/content/payments"
+
+
+def _own_session(state: SandboxState, request: Request, user_id: int) -> PaymentSession:
+    session_id = path_id(request, "id", "Session")
+    found = state.sessions.get(session_id)
+    if found is None or found.user_id != user_id:
+        raise ApiError(404, f"Session {session_id} not found")
+    return found
+
+
+async def sessions(request: Request) -> Response:
+    user = caller(request)
+    state = state_of(request)
+    offset, limit = page(request)
+    with state.lock:
+        mine = sorted(
+            (s for s in state.sessions.values() if s.user_id == user.id), key=lambda s: s.id
+        )
+        items = [session_json(s) for s in mine[offset : offset + limit]]
+    return ok({"items": items, "total": len(mine)})
+
+
+async def session(request: Request) -> Response:
+    user = caller(request)
+    state = state_of(request)
+    with state.lock:
+        return ok(session_json(_own_session(state, request, user.id)))
+
+
+async def session_by_order(request: Request) -> Response:
+    user = caller(request)
+    state = state_of(request)
+    order_id = path_id(request, "id", "Order")
+    with state.lock:
+        order = state.orders.get(order_id)
+        if order is None or order.user_id != user.id:
+            raise ApiError(404, f"Order {order_id} not found")
+        mine = [s for s in state.sessions.values() if s.order_id == order_id]
+        if not mine:
+            raise ApiError(404, f"Session for order {order_id} not found")
+        return ok(session_json(max(mine, key=lambda s: s.id)))
+
+
+async def create_session(request: Request) -> Response:
+    user = caller(request)
+    state = state_of(request)
+    body = await json_body(request)
+    if not isinstance(body, Mapping):
+        raise ApiError(400, "Request body must be a JSON object")
+    order_id, kind = body.get("orderId"), body.get("type", "session")
+    if not isinstance(order_id, int) or isinstance(order_id, bool):
+        raise ApiError(400, "orderId must be an integer")
+    if kind not in ("session", "intent"):
+        raise ApiError(400, f"type must be 'session' or 'intent', got {kind!r}")
+    tax = body.get("automaticTaxEnabled", False)
+    if not isinstance(tax, bool):
+        raise ApiError(400, "automaticTaxEnabled must be a boolean")
+    with state.lock:
+        order = state.orders.get(order_id)
+        if order is None or order.user_id != user.id:
+            raise ApiError(404, f"Order {order_id} not found")
+        account = state.project.account(order.account)
+        assert account is not None
+        session_id = state.next_id("session")
+        stripe = account.type == "stripe"
+        url = f"https://checkout.stripe.test/c/pay/cs_test_{session_id}"
+        now = state.clock.now()
+        created = PaymentSession(
+            id=session_id,
+            order_id=order.id,
+            user_id=user.id,
+            type=str(kind),
+            status="waiting",
+            account_id=account.id,
+            payment_url=url if stripe and kind == "session" else None,
+            amount=order.total,
+            created=now,
+            updated=now,
+            client_secret=f"pi_test_{session_id}_secret" if stripe and kind == "intent" else None,
+        )
+        state.sessions[created.id] = created
+    return ok(session_json(created), status=201)
+
+
+async def update_session(request: Request) -> Response:
+    user = caller(request)
+    state = state_of(request)
+    body = await json_body(request)
+    if not isinstance(body, Mapping):
+        raise ApiError(400, "Request body must be a JSON object")
+    status, url = body.get("status"), body.get("paymentUrl")
+    if "status" in body and (not isinstance(status, str) or not status):
+        raise ApiError(400, "status must be a non-empty string")
+    if "paymentUrl" in body and url is not None and not isinstance(url, str):
+        raise ApiError(400, "paymentUrl must be a string or null")
+    with state.lock:
+        current = _own_session(state, request, user.id)
+        updated = replace(
+            current,
+            status=status if isinstance(status, str) else current.status,
+            payment_url=url if "paymentUrl" in body else current.payment_url,
+            updated=state.clock.now(),
+        )
+        state.sessions[updated.id] = updated
+    return ok(session_json(updated))
+
+
+async def accounts(request: Request) -> Response:
+    caller(request)
+    return ok([account_json(a) for a in state_of(request).project.accounts])
+
+
+async def account(request: Request) -> Response:
+    caller(request)
+    account_id = path_id(request, "id", "Payment account")
+    found = state_of(request).project.account_by_id(account_id)
+    if found is None:
+        raise ApiError(404, f"Payment account {account_id} not found")
+    return ok(account_json(found))
+
+
+ROUTES = [
+    Route(_PREFIX + "/sessions/", sessions, methods=["GET"]),
+    Route(_PREFIX + "/sessions", sessions, methods=["GET"]),
+    Route(_PREFIX + "/sessions", create_session, methods=["POST"]),
+    Route(_PREFIX + "/sessions/order/{id}", session_by_order, methods=["GET"]),
+    Route(_PREFIX + "/sessions/{id}", session, methods=["GET"]),
+    Route(_PREFIX + "/sessions/{id}", update_session, methods=["PUT"]),
+    Route(_PREFIX + "/accounts", accounts, methods=["GET"]),
+    Route(_PREFIX + "/accounts/{id}", account, methods=["GET"]),
+]

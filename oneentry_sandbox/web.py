@@ -1,0 +1,64 @@
+"""Request helpers shared by the route modules: body, pagination, path ids, the caller."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from oneentry_sandbox.auth import authenticate
+from oneentry_sandbox.errors import ApiError
+from oneentry_sandbox.state import SandboxState, UserRecord
+
+__all__ = ["caller", "json_body", "ok", "page", "path_id", "state_of"]
+
+
+def state_of(request: Request) -> SandboxState:
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+def caller(request: Request) -> UserRecord:
+    """The logged-in user of a 🔐 endpoint, or a 401."""
+    return authenticate(state_of(request), request.headers.get("authorization"))
+
+
+async def json_body(request: Request) -> object:
+    """The parsed JSON body; an empty body is `None`; invalid JSON is a 400."""
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Request body is not valid JSON") from None
+
+
+def _query_int(request: Request, name: str, default: int, low: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer, got {raw!r}") from None
+    if value < low:
+        raise ApiError(400, f"{name} must be >= {low}, got {value}")
+    return value
+
+
+def page(request: Request) -> tuple[int, int]:
+    """`(offset, limit)` from the query; defaults 0 and 30."""
+    return _query_int(request, "offset", 0, 0), _query_int(request, "limit", 30, 0)
+
+
+def path_id(request: Request, name: str, what: str) -> int:
+    raw = str(request.path_params[name])
+    if not raw.isdigit():
+        raise ApiError(404, f"{what} '{raw}' not found")
+    return int(raw)
+
+
+def ok(data: object, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
