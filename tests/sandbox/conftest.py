@@ -1,0 +1,42 @@
+"""Fixtures of the sandbox suite: one sandbox per module, reset before every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sandbox_kit import REGISTERED, Api
+
+from oneentry_sandbox import SandboxServer
+
+APP_TOKEN = "test-app-token"
+
+
+@pytest.fixture(scope="module")
+def running() -> Iterator[SandboxServer]:
+    with SandboxServer(app_token=APP_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def sb(running: SandboxServer) -> SandboxServer:
+    """The module's sandbox, back in its initial state."""
+    running.state.reset()
+    return running
+
+
+@pytest.fixture
+def api(sb: SandboxServer) -> Iterator[Api]:
+    """An anonymous client (app token and device metadata, no Bearer)."""
+    client = Api(sb.base_url, sb.app_token)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def user(sb: SandboxServer) -> Iterator[Api]:
+    """A client logged in as the registered user of SEED003."""
+    client = Api(sb.base_url, sb.app_token)
+    client.login(*REGISTERED)
+    yield client
+    client.close()
