@@ -23,7 +23,12 @@ def _payload(token: str) -> dict[str, object]:
 
 def test_auth_returns_the_auth_entity_with_a_jwt(api: Api) -> None:
     tokens = api.login(*GUEST)
-    assert set(tokens) == {"userIdentifier", "authProviderIdentifier", "accessToken", "refreshToken"}
+    assert set(tokens) == {
+        "userIdentifier",
+        "authProviderIdentifier",
+        "accessToken",
+        "refreshToken",
+    }
     assert tokens["userIdentifier"] == "guest@onnentry.cloud"
     assert tokens["authProviderIdentifier"] == "email"
     header = json.loads(base64.urlsafe_b64decode(tokens["accessToken"].split(".")[0] + "=="))
@@ -33,7 +38,8 @@ def test_auth_returns_the_auth_entity_with_a_jwt(api: Api) -> None:
     assert payload["id"] == 16
     assert payload["exp"] == payload["iat"] + 36000  # type: ignore[operator]
     millis, _, uuid = tokens["refreshToken"].partition("-")
-    assert millis.isdigit() and len(millis) == 13
+    assert millis.isdigit()
+    assert len(millis) == 13
     assert len(uuid) == 36
 
 
@@ -49,7 +55,9 @@ def test_missing_auth_marker_is_named(api: Api) -> None:
 
 def test_bare_auth_array_is_refused(api: Api) -> None:
     body = auth_body(*GUEST)["authData"]
-    assert_error(api.post(AUTH + "/auth", body), 400, "authData must be an array of {marker, value}")
+    assert_error(
+        api.post(AUTH + "/auth", body), 400, "authData must be an array of {marker, value}"
+    )
 
 
 def test_refresh_rotates_and_a_spent_token_is_refused(api: Api) -> None:
@@ -124,8 +132,11 @@ def test_logout_revokes_the_access_and_refresh_tokens(user: Api) -> None:
 
 def test_logout_needs_a_bearer(api: Api) -> None:
     tokens = api.login(*REGISTERED)
-    assert_error(api.post(AUTH + "/logout", {"refreshToken": tokens["refreshToken"]}, token=""),
-                 401, "Unauthorized")  # fmt: skip
+    assert_error(
+        api.post(AUTH + "/logout", {"refreshToken": tokens["refreshToken"]}, token=""),
+        401,
+        "Unauthorized",
+    )
 
 
 def test_logout_all_revokes_every_login_of_the_user(sb: SandboxServer, api: Api) -> None:
@@ -135,8 +146,12 @@ def test_logout_all_revokes_every_login_of_the_user(sb: SandboxServer, api: Api)
     guest.login(*GUEST)
     response = api.post(AUTH + "/logout-all")
     assert response.json() is True
-    assert_error(api.get(STORAGES, token=first["accessToken"]), 401, "Access token has been revoked")
-    assert_error(api.get(STORAGES, token=second["accessToken"]), 401, "Access token has been revoked")
+    assert_error(
+        api.get(STORAGES, token=first["accessToken"]), 401, "Access token has been revoked"
+    )
+    assert_error(
+        api.get(STORAGES, token=second["accessToken"]), 401, "Access token has been revoked"
+    )
     assert guest.get(STORAGES).status_code == 200
     guest.close()
 

@@ -17,14 +17,24 @@ def test_forms_list_is_items_and_total(api: Api) -> None:
 def test_form_by_marker_wire_shape(api: Api) -> None:
     form = api.get("/api/content/forms/marker/guest_order", params={"langCode": "en_US"}).json()
     assert set(form) == {
-        "id", "attributeSetId", "type", "localizeInfos", "version", "position", "identifier",
-        "processingType", "templateId", "attributes",
-    }  # fmt: skip
+        "id",
+        "attributeSetId",
+        "type",
+        "localizeInfos",
+        "version",
+        "position",
+        "identifier",
+        "processingType",
+        "templateId",
+        "attributes",
+    }
     assert form["type"] == "order"
     assert [a["marker"] for a in form["attributes"]] == ["guest_name", "guest_phone", "guest_email"]
     email = form["attributes"][2]
-    assert email["validators"] == {"requiredValidator": {"strict": True},
-                                   "emailInspectionValidator": True}  # fmt: skip
+    assert email["validators"] == {
+        "requiredValidator": {"strict": True},
+        "emailInspectionValidator": True,
+    }
     assert email["additionalFields"] == []
     assert email["isLogin"] is None
     assert email["listTitles"] == []
@@ -33,8 +43,10 @@ def test_form_by_marker_wire_shape(api: Api) -> None:
     order = api.get("/api/content/forms/marker/order").json()
     name = order["attributes"][0]
     assert name["validators"]["stringInspectionValidator"] == {
-        "stringMin": 0, "stringMax": 100, "stringLength": 0,
-    }  # fmt: skip
+        "stringMin": 0,
+        "stringMax": 100,
+        "stringLength": 0,
+    }
     assert [t["value"] for t in order["attributes"][1]["listTitles"]] == ["courier", "pickup"]
     reg = api.get("/api/content/forms/marker/reg").json()
     assert reg["type"] == "sing_in_up"
@@ -50,12 +62,24 @@ def test_product_with_and_without_sign_price(api: Api) -> None:
     assert plain["price"] == 50
     assert plain["additional"] == {"prices": {"min": 50, "max": 50}}
     assert "signedPrice" not in plain
-    for key in ("statusIdentifier", "statusLocalizeInfos", "attributeSetIdentifier", "position",
-                "sku", "isSync", "attributeValues", "categories", "isVisible"):  # fmt: skip
+    for key in (
+        "statusIdentifier",
+        "statusLocalizeInfos",
+        "attributeSetIdentifier",
+        "position",
+        "sku",
+        "isSync",
+        "attributeValues",
+        "categories",
+        "isVisible",
+    ):
         assert key in plain
     signed = api.get("/api/content/products/2954", params={"signPrice": "orders"}).json()
     assert isinstance(signed["signedPrice"], str)
     assert len(signed["signedPrice"].split(".")) == 2
     assert_error(api.get("/api/content/products/5"), 404, "Product 5 not found")
-    assert_error(api.get("/api/content/products/2954", params={"signPrice": "x"}), 400,
-                 "signPrice 'x' is not an order storage marker")  # fmt: skip
+    assert_error(
+        api.get("/api/content/products/2954", params={"signPrice": "x"}),
+        400,
+        "signPrice 'x' is not an order storage marker",
+    )

@@ -12,10 +12,15 @@ def _scenario(sb: SandboxServer) -> list[bytes]:
     bodies: list[bytes] = []
     try:
         for login in (GUEST, REGISTERED):
-            response = api.http.post(AUTH + "/auth", json={"authData": [
-                {"marker": "email_reg", "value": login[0]},
-                {"marker": "password_reg", "value": login[1]},
-            ]})  # fmt: skip
+            response = api.http.post(
+                AUTH + "/auth",
+                json={
+                    "authData": [
+                        {"marker": "email_reg", "value": login[0]},
+                        {"marker": "password_reg", "value": login[1]},
+                    ]
+                },
+            )
             bodies.append(response.content)
             api.token = response.json()["accessToken"]
         refreshed = api.post(AUTH + "/refresh", {"refreshToken": response.json()["refreshToken"]})

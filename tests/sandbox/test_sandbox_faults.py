@@ -66,9 +66,12 @@ def test_faults_from_the_project_file_and_clearing(sb: SandboxServer, api: Api) 
 def test_bad_fault_rule_is_400(sb: SandboxServer) -> None:
     response = _fault(sb, {"drop": "sideways"})
     assert_error(response, 400, "fault rule: drop: expected 'before' or 'after', got 'sideways'")
-    assert_error(_fault(sb, {"colour": 1}), 400,
-                 "fault rule: colour: unknown key; known keys: method, path, status, message, "
-                 "latency_ms, drop, times")  # fmt: skip
+    assert_error(
+        _fault(sb, {"colour": 1}),
+        400,
+        "fault rule: colour: unknown key; known keys: method, path, status, message, "
+        "latency_ms, drop, times",
+    )
 
 
 def test_state_reset_and_price_control(sb: SandboxServer, user: Api) -> None:
@@ -83,5 +86,8 @@ def test_state_reset_and_price_control(sb: SandboxServer, user: Api) -> None:
     reset = httpx.post(sb.base_url + "/__sandbox/reset").json()
     assert reset["orders"] == 0
     assert sb.state.prices[14] == 340
-    assert_error(httpx.put(sb.base_url + "/__sandbox/products/5", json={"price": 1}), 404,
-                 "Product 5 not found")  # fmt: skip
+    assert_error(
+        httpx.put(sb.base_url + "/__sandbox/products/5", json={"price": 1}),
+        404,
+        "Product 5 not found",
+    )

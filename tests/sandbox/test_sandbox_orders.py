@@ -32,7 +32,12 @@ def test_storages_list_and_by_marker(user: Api) -> None:
 
 def test_statuses_need_no_bearer(api: Api) -> None:
     statuses = api.get(f"{STORAGE}/marker/orders/order-statuses").json()
-    assert [s["identifier"] for s in statuses] == ["inProgress", "paid_for", "completed", "canceled"]
+    assert [s["identifier"] for s in statuses] == [
+        "inProgress",
+        "paid_for",
+        "completed",
+        "canceled",
+    ]
     assert statuses[0] == {
         "id": 1,
         "identifier": "inProgress",
@@ -46,13 +51,22 @@ def test_statuses_need_no_bearer(api: Api) -> None:
 def test_registered_purchase_create_matches_seed003(user: Api) -> None:
     created = user.create_order()
     assert set(created) == {
-        "id", "formIdentifier", "paymentAccountIdentifier", "formData", "products",
-        "currency", "totalSum", "createdDate", "statusIdentifier",
-    }  # fmt: skip
+        "id",
+        "formIdentifier",
+        "paymentAccountIdentifier",
+        "formData",
+        "products",
+        "currency",
+        "totalSum",
+        "createdDate",
+        "statusIdentifier",
+    }
     assert created["id"] == 90
     assert created["formIdentifier"] == "order"
     assert created["paymentAccountIdentifier"] == "cash"
-    assert created["formData"] == [{"marker": "name", "type": "string", "value": "Christina Thomas"}]
+    assert created["formData"] == [
+        {"marker": "name", "type": "string", "value": "Christina Thomas"}
+    ]
     assert created["products"] == [{"productId": 14, "quantity": 1}]
     assert created["currency"] == "USD"
     assert created["totalSum"] == 340
@@ -91,11 +105,18 @@ def test_order_entity_and_list(user: Api) -> None:
         "paymentAccountLocalizeInfos": {"title": "Cash"},
         "paymentUrl": None,
         "products": [
-            {"id": 2957, "title": "Cosmo", "sku": None, "previewImage": None, "price": 150,
-             "quantity": 2, "isGift": False}
+            {
+                "id": 2957,
+                "title": "Cosmo",
+                "sku": None,
+                "previewImage": None,
+                "price": 150,
+                "quantity": 2,
+                "isGift": False,
+            }
         ],
         "isCompleted": False,
-    }  # fmt: skip
+    }
     user.create_order()
     listing = user.get(ORDERS, params={"offset": 0, "limit": 30}).json()
     assert listing["total"] == 2
@@ -138,8 +159,11 @@ def test_update_revalidates_and_answers_the_created_shape(user: Api) -> None:
     assert entity["totalSum"] == "75.00"
     bad = order_body()
     bad["formData"] = [{"marker": "x", "type": "string", "value": "1"}]
-    assert_error(user.put(f"{ORDERS}/{created['id']}", bad), 400,
-                 "formData's marker 'x' is not in form 'order'")  # fmt: skip
+    assert_error(
+        user.put(f"{ORDERS}/{created['id']}", bad),
+        400,
+        "formData's marker 'x' is not in form 'order'",
+    )
 
 
 def _with(**changes: Any) -> dict[str, Any]:
@@ -154,32 +178,61 @@ def _form(*items: dict[str, Any]) -> dict[str, Any]:
 
 NAME = {"marker": "name", "type": "string", "value": "Ann"}
 INVALID = [
-    (_with(formIdentifier="guest_order"), 400,
-     "formIdentifier 'guest_order' is not the form of storage 'orders' (expected 'order')"),
-    (_with(paymentAccountIdentifier="paypal"), 400,
-     "Payment account 'paypal' is not enabled for storage 'orders'"),
-    (_form(NAME, {"marker": "x", "type": "string", "value": "1"}), 400,
-     "formData's marker 'x' is not in form 'order'"),
-    (_form({"marker": "name", "type": "integer", "value": "Ann"}), 400,
-     "formData's marker 'name' has type 'integer', but form 'order' declares 'string'"),
-    (_form(), 400,
-     "formData's marker 'name' is required by form 'order' and is missing or empty"),
-    (_form({"marker": "name", "type": "string", "value": "  "}), 400,
-     "formData's marker 'name' is required by form 'order' and is missing or empty"),
-    (_form({"marker": "name", "type": "string", "value": "a" * 101}), 400,
-     "formData's marker 'name' must be at most 100 characters (got 101)"),
-    (_form(NAME, {"marker": "delivery", "type": "list", "value": ["drone"]}), 400,
-     "formData's marker 'delivery' value 'drone' is not among the listTitles of form 'order' "
-     "(courier, pickup)"),
+    (
+        _with(formIdentifier="guest_order"),
+        400,
+        "formIdentifier 'guest_order' is not the form of storage 'orders' (expected 'order')",
+    ),
+    (
+        _with(paymentAccountIdentifier="paypal"),
+        400,
+        "Payment account 'paypal' is not enabled for storage 'orders'",
+    ),
+    (
+        _form(NAME, {"marker": "x", "type": "string", "value": "1"}),
+        400,
+        "formData's marker 'x' is not in form 'order'",
+    ),
+    (
+        _form({"marker": "name", "type": "integer", "value": "Ann"}),
+        400,
+        "formData's marker 'name' has type 'integer', but form 'order' declares 'string'",
+    ),
+    (_form(), 400, "formData's marker 'name' is required by form 'order' and is missing or empty"),
+    (
+        _form({"marker": "name", "type": "string", "value": "  "}),
+        400,
+        "formData's marker 'name' is required by form 'order' and is missing or empty",
+    ),
+    (
+        _form({"marker": "name", "type": "string", "value": "a" * 101}),
+        400,
+        "formData's marker 'name' must be at most 100 characters (got 101)",
+    ),
+    (
+        _form(NAME, {"marker": "delivery", "type": "list", "value": ["drone"]}),
+        400,
+        "formData's marker 'delivery' value 'drone' is not among the listTitles of form 'order' "
+        "(courier, pickup)",
+    ),
     (_with(products=[{"productId": 999, "quantity": 1}]), 400, "Product 999 not found"),
-    (_with(products=[{"productId": 14, "quantity": 0}]), 400,
-     "quantity of product 14 must be an integer >= 1, got 0"),
-    (_with(products=[{"productId": 14, "quantity": 1.5}]), 400,
-     "quantity of product 14 must be an integer >= 1, got 1.5"),
+    (
+        _with(products=[{"productId": 14, "quantity": 0}]),
+        400,
+        "quantity of product 14 must be an integer >= 1, got 0",
+    ),
+    (
+        _with(products=[{"productId": 14, "quantity": 1.5}]),
+        400,
+        "quantity of product 14 must be an integer >= 1, got 1.5",
+    ),
     (_with(products=[]), 400, "products must not be empty for storage 'orders'"),
-    (_with(products=[{"productId": 14, "quantity": 1, "signedPrice": "abc.def"}]), 400,
-     "signedPrice of product 14 is invalid"),
-]  # fmt: skip
+    (
+        _with(products=[{"productId": 14, "quantity": 1, "signedPrice": "abc.def"}]),
+        400,
+        "signedPrice of product 14 is invalid",
+    ),
+]
 
 
 @pytest.mark.parametrize(("body", "status", "message"), INVALID, ids=[m for _, _, m in INVALID])
@@ -195,8 +248,11 @@ def test_guest_email_must_be_an_email(api: Api) -> None:
     body = guest_order_body()
     body["formData"]["en_US"][2]["value"] = "not-an-email"
     response = api.post(f"{STORAGE}/marker/guest_orders/orders", body)
-    assert_error(response, 400, "formData's marker 'guest_email' value 'not-an-email' is not a "
-                 "valid e-mail address")  # fmt: skip
+    assert_error(
+        response,
+        400,
+        "formData's marker 'guest_email' value 'not-an-email' is not a valid e-mail address",
+    )
 
 
 def test_list_option_value_is_accepted(user: Api) -> None:
@@ -210,8 +266,9 @@ def test_unknown_storage_in_path_is_404(user: Api) -> None:
 
 
 def _signed(api: Api, product_id: int, storage: str) -> str:
-    product = api.get(f"/api/content/products/{product_id}",
-                      params={"langCode": "en_US", "signPrice": storage}).json()  # fmt: skip
+    product = api.get(
+        f"/api/content/products/{product_id}", params={"langCode": "en_US", "signPrice": storage}
+    ).json()
     signed: str = product["signedPrice"]
     return signed
 
@@ -236,8 +293,11 @@ def test_tampered_or_foreign_signed_price_is_refused(user: Api) -> None:
     assert_error(user.post(ORDERS, bad), 400, "signedPrice of product 14 is invalid")
     foreign = _signed(user, 14, "guest_orders")
     bad = order_body(products=[{"productId": 14, "quantity": 1, "signedPrice": foreign}])
-    assert_error(user.post(ORDERS, bad), 400,
-                 "signedPrice of product 14 was issued for storage 'guest_orders', not 'orders'")  # fmt: skip
+    assert_error(
+        user.post(ORDERS, bad),
+        400,
+        "signedPrice of product 14 was issued for storage 'guest_orders', not 'orders'",
+    )
     other = _signed(user, 1, "orders")
     bad = order_body(products=[{"productId": 14, "quantity": 1, "signedPrice": other}])
     assert_error(user.post(ORDERS, bad), 400, "signedPrice of product 14 was issued for product 1")
@@ -258,12 +318,15 @@ def test_preview_totals(user: Api) -> None:
             "productDiscounts": [],
             "coupon": None,
             "bonus": None,
-            "settings": {"allowGiftStacking": False, "allowStacking": False,
-                         "maxDiscountValue": None},
+            "settings": {
+                "allowGiftStacking": False,
+                "allowStacking": False,
+                "maxDiscountValue": None,
+            },
         },
         "orderPreview": [
             {"id": 2957, "price": 150, "quantity": 2, "discountPrice": None, "isGift": False}
         ],
-    }  # fmt: skip
+    }
     coupon = user.post(f"{STORAGE}/orders/preview", {"products": [], "couponCode": "X"})
     assert_error(coupon, 400, "Coupon 'X' not found or expired")

@@ -8,9 +8,16 @@ from oneentry_sandbox import SandboxServer
 
 PAY = "/api/content/payments"
 SESSION_KEYS = {
-    "id", "createdDate", "updatedDate", "type", "status", "paymentAccountId", "orderId",
-    "paymentUrl", "amount",
-}  # fmt: skip
+    "id",
+    "createdDate",
+    "updatedDate",
+    "type",
+    "status",
+    "paymentAccountId",
+    "orderId",
+    "paymentUrl",
+    "amount",
+}
 
 
 def _session(user: Api, order_id: int) -> dict[str, object]:
@@ -53,12 +60,18 @@ def test_stripe_session_has_a_checkout_url_shown_on_the_order(user: Api) -> None
 
 def test_session_refusals(sb: SandboxServer, user: Api) -> None:
     order = user.create_order()
-    assert_error(user.get(f"{PAY}/sessions/order/{order['id']}"), 404,
-                 f"Session for order {order['id']} not found")  # fmt: skip
+    assert_error(
+        user.get(f"{PAY}/sessions/order/{order['id']}"),
+        404,
+        f"Session for order {order['id']} not found",
+    )
     bad = user.post(f"{PAY}/sessions", {"orderId": order["id"], "type": "card"})
     assert_error(bad, 400, "type must be 'session' or 'intent', got 'card'")
-    assert_error(user.post(f"{PAY}/sessions", {"orderId": 12345, "type": "session"}), 404,
-                 "Order 12345 not found")  # fmt: skip
+    assert_error(
+        user.post(f"{PAY}/sessions", {"orderId": 12345, "type": "session"}),
+        404,
+        "Order 12345 not found",
+    )
     _session(user, order["id"])
     guest = Api(sb.base_url, sb.app_token)
     guest.login(*GUEST)
@@ -73,8 +86,9 @@ def test_update_session(user: Api) -> None:
     order = user.create_order()
     session = _session(user, order["id"])
     url = "https://pay.example/1"
-    response = user.put(f"{PAY}/sessions/{session['id']}",
-                        {"status": "guest_completed", "paymentUrl": url})  # fmt: skip
+    response = user.put(
+        f"{PAY}/sessions/{session['id']}", {"status": "guest_completed", "paymentUrl": url}
+    )
     assert response.status_code == 200
     updated = response.json()
     assert updated["status"] == "guest_completed"
@@ -86,8 +100,10 @@ def test_update_session(user: Api) -> None:
 def test_accounts(user: Api) -> None:
     accounts = user.get(f"{PAY}/accounts").json()
     assert [(a["id"], a["identifier"], a["type"]) for a in accounts] == [
-        (1, "cash", "custom"), (2, "stripe", "stripe"), (3, "paypal", "custom"),
-    ]  # fmt: skip
+        (1, "cash", "custom"),
+        (2, "stripe", "stripe"),
+        (3, "paypal", "custom"),
+    ]
     assert user.get(f"{PAY}/accounts/1").json() == {
         "id": 1,
         "identifier": "cash",
