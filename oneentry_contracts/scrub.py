@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -100,10 +99,10 @@ class ScrubConfig:
                     f"a real base URL to scrub must be scheme://host[:port] without a path, "
                     f"got {url!r}"
                 )
-        # A read-only copy without the pairs that need no scrubbing: in replay the "real" values
+        # A private copy without the pairs that need no scrubbing: in replay the "real" values
         # are the placeholders themselves.
         pairs = {value: ph for value, ph in dict(self.secrets).items() if value != ph}
-        object.__setattr__(self, "secrets", MappingProxyType(pairs))
+        object.__setattr__(self, "secrets", pairs)
         for number, (value, placeholder) in enumerate(pairs.items(), start=1):
             if not value or not placeholder:
                 raise ConfigError(
@@ -115,6 +114,9 @@ class ScrubConfig:
                     f"the placeholder {placeholder!r} contains the secret it replaces "
                     f"(secret #{number}); choose a placeholder that does not"
                 )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ScrubConfig:
+        return self  # immutable by contract; pytest-recording deep-copies vcr_config
 
     @property
     def token_kinds(self) -> dict[str, str]:
