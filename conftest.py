@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from oneentry_contracts.config import Credentials, UserRole
-from oneentry_contracts.plugin import Target
+from oneentry_contracts.target import Target
 from oneentry_sandbox import ProjectConfig, SandboxServer, default_project
 
 pytest_plugins = [

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
 from oneentry_contracts.client import NOTHING, ApiResponse, OneEntryClient
 from oneentry_contracts.endpoints import ERROR_SCHEMA

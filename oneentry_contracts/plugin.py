@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +33,7 @@ from oneentry_contracts.errors import CassetteError, HarnessError
 from oneentry_contracts.formdata import FormDataFaker, seed_for
 from oneentry_contracts.schemas import SchemaStore
 from oneentry_contracts.scrub import Scrubber, ScrubConfig
+from oneentry_contracts.target import Target
 
 __all__ = ["Mode", "Target"]
 
@@ -41,16 +41,6 @@ Mode = Literal["replay", "record", "live"]
 _CONFIG = pytest.StashKey[Config]()
 _SCHEMAS = pytest.StashKey[SchemaStore]()
 _CALL_FAILED = pytest.StashKey[bool]()
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where a run sends its requests, with which credentials, and what must be scrubbed."""
-
-    base_url: str
-    app_token: str
-    credentials: Mapping[UserRole, Credentials]
-    reset: Callable[[], None] | None = field(default=None, compare=False)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +62,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="report response fields that no schema declares",
     )
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    """Register the harness's request matchers and cassette persister with vcrpy."""
+    recording.configure_vcr(vcr)
 
 
 def pytest_configure(config: pytest.Config) -> None:
