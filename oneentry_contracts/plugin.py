@@ -41,6 +41,7 @@ Mode = Literal["replay", "record", "live"]
 _CONFIG = pytest.StashKey[Config]()
 _SCHEMAS = pytest.StashKey[SchemaStore]()
 _CALL_FAILED = pytest.StashKey[bool]()
+_SCRUBBER = pytest.StashKey[Scrubber]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -131,6 +132,10 @@ def pytest_runtest_makereport(
     if call.excinfo is not None and call.excinfo.errisinstance(HarnessError):
         step = item.stash.get(_FAILED_STEP, "")
         report.longrepr = f"{step}{call.excinfo.value}"
+    scrubber = item.stash.get(_SCRUBBER, None)
+    if scrubber is not None and report.longrepr:
+        # Failure text can quote bodies and values: no token, password or host may reach it.
+        report.longrepr = scrubber.text(str(report.longrepr))
     return report
 
 
@@ -220,12 +225,30 @@ def _scrub_config(config: Config, target: Target) -> ScrubConfig:
 
 
 @pytest.fixture
+def oneentry_scrubber(
+    request: pytest.FixtureRequest, oneentry_config: Config, oneentry_target: Target
+) -> Scrubber:
+    """The scenario's scrubber: cassettes, and any failure report, pass through it."""
+    scrubber = Scrubber(_scrub_config(oneentry_config, oneentry_target))
+    request.node.stash[_SCRUBBER] = scrubber
+    return scrubber
+
+
+@pytest.fixture
+def oneentry_fresh_target(oneentry_target: Target) -> Target:
+    """The target, reset to its initial state (the sandbox's) before the cassette opens, so the
+    reset is not recorded and every cassette is the same whatever order scenarios run in."""
+    if oneentry_target.reset is not None:
+        oneentry_target.reset()
+    return oneentry_target
+
+
+@pytest.fixture
 def vcr_config(
-    oneentry_config: Config, oneentry_target: Target, record_mode: str
+    oneentry_scrubber: Scrubber, oneentry_fresh_target: Target, record_mode: str
 ) -> dict[str, Any]:
     """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister."""
-    scrubber = Scrubber(_scrub_config(oneentry_config, oneentry_target))
-    return recording.vcr_config(scrubber, record_mode=record_mode)
+    return recording.vcr_config(oneentry_scrubber, record_mode=record_mode)
 
 
 @pytest.fixture
@@ -255,6 +278,7 @@ def api(
     oneentry_mode: Mode,
     vcr_cassette_dir: str,
     default_cassette_name: str,
+    oneentry_scrubber: Scrubber,
 ) -> Iterator[ContractApi]:
     """The scenario's schema-checked API; in replay, the cassette must exist and be used up."""
     cassette_path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
@@ -266,8 +290,7 @@ def api(
             f"How to fix:\n  - record it against the sandbox: {command}",
             cassette=shown,
         )
-    if oneentry_target.reset is not None:
-        oneentry_target.reset()
+    request.getfixturevalue("oneentry_fresh_target")
     cassette = request.getfixturevalue("vcr")
     client = OneEntryClient(
         oneentry_target.base_url,

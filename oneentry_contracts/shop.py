@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from oneentry_contracts.client import ApiResponse
+
 __all__ = ["Cart", "CartLine", "FilledForm", "PlacedOrder", "order_body"]
 
 
@@ -53,14 +55,15 @@ class PlacedOrder:
 
     storage: str
     request: dict[str, Any]
-    response: dict[str, Any]
-    status: int
+    answer: ApiResponse
 
     @property
     def id(self) -> int:
-        order_id = self.response.get("id")
+        """The created order's id (the step that checks the creation has run before)."""
+        body = self.answer.body
+        order_id = body.get("id") if isinstance(body, dict) else None
         if not isinstance(order_id, int):
-            raise AssertionError(f"the created order has no numeric id: {self.response!r}")
+            raise AssertionError(f"the order was not created: {self.answer.status} {body!r}")
         return order_id
 
 

@@ -53,14 +53,12 @@ def place_order(
 ) -> PlacedOrder:
     marker = oneentry_config.marker(storage)
     body = order_body(filled_form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
-    response = api.call("create_order", path={"marker": marker}, json=body)
-    return PlacedOrder(marker, body, response.body, response.status)
+    return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
 
 
 @then("the order is created with the cart at catalogue prices")
 def order_created(placed_order: PlacedOrder, cart: Cart, filled_form: FilledForm) -> None:
-    assert placed_order.status == 201, f"createOrder answered {placed_order.status}"
-    order = placed_order.response
+    order = expect_status(placed_order.answer)
     sent = placed_order.request
     assert order["formIdentifier"] == sent["formIdentifier"]
     assert order["paymentAccountIdentifier"] == sent["paymentAccountIdentifier"]
@@ -87,7 +85,7 @@ def read_order(placed_order: PlacedOrder, api: ContractApi, oneentry_config: Con
 
 @then("the order read back matches the order created")
 def order_matches(order_read_back: dict[str, Any], placed_order: PlacedOrder, cart: Cart) -> None:
-    created = placed_order.response
+    created = placed_order.answer.body
     for key in ("id", "formIdentifier", "paymentAccountIdentifier", "currency", "statusIdentifier"):
         if key in created and key in order_read_back:
             assert order_read_back[key] == created[key], (
