@@ -118,6 +118,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 "title that uses every <placeholder> of its examples, so each example differs."
             )
         item.add_marker(pytest.mark.vcr)
+        if _mode(config) == "replay":
+            item.add_marker(pytest.mark.block_network)  # a replay never reaches any network
         item.user_properties.append(("feature", feature))
 
 

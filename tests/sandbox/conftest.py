@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sandbox_kit import REGISTERED, Api
 
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import REGISTERED, Api
 
 APP_TOKEN = "test-app-token"
 

@@ -7,9 +7,9 @@ import json
 
 import httpx
 import pytest
-from sandbox_kit import AUTH, DEVICE, GUEST, REGISTERED, Api, assert_error, auth_body
 
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import AUTH, DEVICE, GUEST, REGISTERED, Api, assert_error, auth_body
 
 PROVIDERS = "/api/content/users-auth-providers"
 STORAGES = "/api/content/orders-storage"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox_kit import Api, assert_error
+from tests.sandbox.sandbox_kit import Api, assert_error
 
 
 def test_forms_list_is_items_and_total(api: Api) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_kit import Api
 
 from oneentry_contracts.endpoints import ENDPOINTS, Endpoint
+from tests.sandbox.sandbox_kit import Api
 
 _PARAMS = {"marker": "orders", "id": "90"}
 _MARKERS = {"auth", "refresh", "logout", "sign_up", "auth_provider"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from sandbox_kit import AUTH, REGISTERED, STORAGE, Api, auth_body, order_body
-
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import AUTH, REGISTERED, STORAGE, Api, auth_body, order_body
 
 THREADS, PER_THREAD = 8, 100
 ORDERS = f"{STORAGE}/marker/orders/orders"

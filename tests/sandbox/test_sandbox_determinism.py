@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from sandbox_kit import AUTH, GUEST, REGISTERED, STORAGE, Api, guest_order_body, order_body
-
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import (
+    AUTH,
+    GUEST,
+    REGISTERED,
+    STORAGE,
+    Api,
+    guest_order_body,
+    order_body,
+)
 
 
 def _scenario(sb: SandboxServer) -> list[bytes]:

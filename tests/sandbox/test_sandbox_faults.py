@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from sandbox_kit import STORAGE, Api, assert_error, order_body
 
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import STORAGE, Api, assert_error, order_body
 
 FORM = "/api/content/forms/marker/order"
 ORDERS = f"{STORAGE}/marker/orders/orders"

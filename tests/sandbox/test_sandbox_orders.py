@@ -6,9 +6,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_kit import GUEST, STORAGE, Api, assert_error, guest_order_body, order_body
 
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import (
+    GUEST,
+    STORAGE,
+    Api,
+    assert_error,
+    guest_order_body,
+    order_body,
+)
 
 ORDERS = f"{STORAGE}/marker/orders/orders"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sandbox_kit import GUEST, Api, assert_error, order_body
-
 from oneentry_sandbox import SandboxServer
+from tests.sandbox.sandbox_kit import GUEST, Api, assert_error, order_body
 
 PAY = "/api/content/payments"
 SESSION_KEYS = {
