@@ -14,42 +14,26 @@ Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuratio
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from rich.table import Table
 
-from oneentry_contracts.config import load_config
+from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.summary import SUMMARY_ENV
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-@dataclass
-class _Outcomes:
-    """Counts scenario outcomes per feature file while pytest runs."""
-
-    by_feature: dict[str, Counter[str]] = field(default_factory=dict)
-
-    @pytest.hookimpl
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-            feature = _feature_of(report)
-            self.by_feature.setdefault(feature, Counter())[report.outcome] += 1
-
-
-def _feature_of(report: pytest.TestReport) -> str:
-    for key, value in report.user_properties:
-        if key == "feature":
-            return str(value)
-    return report.nodeid.split("::", 1)[0]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,13 +90,27 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
 
 
-def _summary(console: Console, outcomes: _Outcomes, recorded: bool) -> None:
+def _run_pytest(pytest_args: list[str]) -> tuple[int, dict[str, Counter[str]]]:
+    """Run pytest in a child process and return its exit code and per-feature outcomes."""
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = Path(scratch) / "summary.json"
+        env = {**os.environ, SUMMARY_ENV: str(summary)}
+        command = [sys.executable, "-m", "pytest", "-p", "oneentry_contracts.summary"]
+        code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
+        counts: dict[str, Counter[str]] = {}
+        if summary.is_file():
+            raw = json.loads(summary.read_text("utf-8"))
+            counts = {feature: Counter(values) for feature, values in raw.items()}
+    return code, counts
+
+
+def _summary(console: Console, by_feature: dict[str, Counter[str]], recorded: bool) -> None:
     table = Table(title="Scenarios")
     table.add_column("feature")
     for column in ("passed", "failed", "skipped"):
         table.add_column(column, justify="right")
     totals: Counter[str] = Counter()
-    for feature, counts in sorted(outcomes.by_feature.items()):
+    for feature, counts in sorted(by_feature.items()):
         totals.update(counts)
         table.add_row(feature, *(str(counts[c]) for c in ("passed", "failed", "skipped")))
     table.add_row(
@@ -128,14 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=False)
     args = _parser().parse_args(argv)
     try:
-        load_config(args.root)  # fail fast, before pytest starts, on a broken config file
+        config = load_config(args.root)  # fail fast, before pytest starts, on a broken file
+        if args.project:
+            LiveSettings.from_env(config)  # and on a missing ONEENTRY_* variable
         pytest_args = _pytest_args(args)
     except HarnessError as error:
         print(f"oneentry-contracts: {error}", file=sys.stderr)
         return EXIT_USAGE
-    outcomes = _Outcomes()
-    code = pytest.main(pytest_args, plugins=[outcomes])
-    _summary(console, outcomes, recorded=args.record)
+    code, by_feature = _run_pytest(pytest_args)
+    _summary(console, by_feature, recorded=args.record)
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:
