@@ -18,6 +18,7 @@ pytest_plugins = [
     "oneentry_contracts.plugin",
     "steps.auth",
     "steps.forms",
+    "steps.formcheck",
     "steps.orders",
     "steps.payments",
 ]

@@ -29,6 +29,8 @@ from rich.table import Table
 
 from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
+from oneentry_contracts.formcheck_cli import run as check_forms_main
 from oneentry_contracts.summary import SUMMARY_ENV
 
 __all__ = ["main"]
@@ -64,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    check_forms = commands.add_parser(
+        "check-forms", help="compare the forms, storages and accounts scenarios use with the API"
+    )
+    add_check_forms_arguments(check_forms)
     return parser
 
 
@@ -125,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `oneentry-contracts` console script."""
     console = Console(stderr=False)
     args = _parser().parse_args(argv)
+    if args.command == "check-forms":
+        return check_forms_main(args)
     try:
         config = load_config(args.root)  # fail fast, before pytest starts, on a broken file
         if args.project:
