@@ -88,6 +88,7 @@ class Snapshot:
     storages: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
     accounts: tuple[str, ...] = ()
     provider: Mapping[str, Any] | None = None
+    signed_in: bool = True  # False: storages and accounts were not read (sign-in failed)
 
 
 class _Caller(Protocol):
@@ -116,10 +117,13 @@ def _body(response: ApiResponse) -> Any:
     return response.body
 
 
-def read_snapshot(spec: FormSpec, api: _Caller, lang_code: str = "en_US") -> Snapshot:
+def read_snapshot(
+    spec: FormSpec, api: _Caller, lang_code: str = "en_US", *, signed_in: bool = True
+) -> Snapshot:
     """Ask the API for every form, storage, the payment accounts and the auth provider.
 
-    Storages and accounts need a logged-in user: log `api` in first.
+    Storages and accounts need a logged-in user: log `api` in first, or pass
+    `signed_in=False` to read only the forms and the provider (they are public).
     """
     params = {"langCode": lang_code}
 
@@ -132,6 +136,8 @@ def read_snapshot(spec: FormSpec, api: _Caller, lang_code: str = "en_US") -> Sna
     if isinstance(provider, Mapping) and provider.get("formIdentifier") not in wanted:
         wanted.append(str(provider.get("formIdentifier")))
     forms = {marker: get("form", marker) for marker in wanted}
+    if not signed_in:
+        return Snapshot(forms, {}, (), provider, signed_in=False)
     storages = {marker: get("storage", marker) for marker in spec.storages}
     accounts = get("accounts") or []
     return Snapshot(forms, storages, _identifiers(accounts), provider)
@@ -200,7 +206,7 @@ def check(spec: FormSpec, snapshot: Snapshot) -> list[Finding]:
     findings: list[Finding] = []
     for form, fields in spec.forms.items():
         findings += _check_form(form, fields, snapshot.forms.get(form))
-    for order in spec.orders:
+    for order in spec.orders if snapshot.signed_in else ():
         findings += _check_order(order.form, order.storage, order.account, snapshot)
     findings += _check_auth(spec, snapshot)
     unique = list(dict.fromkeys(findings))

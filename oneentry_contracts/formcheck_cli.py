@@ -24,7 +24,7 @@ from rich.table import Table
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, Credentials, LiveSettings, load_config
 from oneentry_contracts.errors import ConfigError, HarnessError
-from oneentry_contracts.formcheck import CassetteReader, Finding, Snapshot, check, read_snapshot
+from oneentry_contracts.formcheck import CassetteReader, Finding, check, read_snapshot
 from oneentry_contracts.formspec import FormSpec, read_spec
 
 __all__ = ["add_arguments", "run"]
@@ -57,7 +57,9 @@ def _env(config: Config, name: str, given: str | None, option: str) -> str:
     return value
 
 
-def _live(spec: FormSpec, config: Config, url: str, token: str, user: Credentials) -> Snapshot:
+def _live(spec: FormSpec, config: Config, url: str, token: str, user: Credentials) -> list[Finding]:
+    """Sign in, read, compare. A failed sign-in explained by an `auth` finding is that finding
+    (exit 1); any other failed sign-in is a configuration error (exit 2)."""
     with make_http_client(config.timeout) as http:
         client = OneEntryClient(url, token, http=http, lang_code=config.lang_code)
         response = client.login(
@@ -68,17 +70,32 @@ def _live(spec: FormSpec, config: Config, url: str, token: str, user: Credential
             ],
         )
         if not response.ok:
+            partial = check(spec, read_snapshot(spec, client, config.lang_code, signed_in=False))
+            if any(f.kind == "auth" for f in partial):
+                return [*partial, _not_signed_in(spec, response.status)]
             raise ConfigError(
                 f"signing in as {user.email!r} through provider {config.auth_provider!r} failed "
                 f"({response.status}); storages and accounts need a logged-in user.\n"
                 "How to fix: check the credentials and [auth] in oneentry-contracts.toml",
                 key="auth",
             )
-        return read_snapshot(spec, client, config.lang_code)
+        return check(spec, read_snapshot(spec, client, config.lang_code))
 
 
-def snapshot_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> Snapshot:
-    """The snapshot from the target the options name."""
+def _not_signed_in(spec: FormSpec, status: int) -> Finding:
+    return Finding(
+        "error",
+        "auth",
+        "-",
+        spec.login_marker,
+        f"signing in through provider {spec.auth_provider!r} failed ({status}), so storages "
+        "and payment accounts were not checked",
+        "fix the sign-in findings above, then run the check again",
+    )
+
+
+def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> list[Finding]:
+    """The findings against the target the options name."""
     if args.project:
         settings = LiveSettings.from_env(config)
         return _live(
@@ -95,7 +112,7 @@ def snapshot_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> Sn
         password = _env(config, user.password_env, args.password, "--password")
         return _live(spec, config, args.url, token, Credentials(login, password))
     reader = CassetteReader(args.root / "cassettes")
-    return read_snapshot(spec, reader, config.lang_code)
+    return check(spec, read_snapshot(spec, reader, config.lang_code))
 
 
 def render(findings: list[Finding], console: Console) -> None:
@@ -120,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError("--app-token, --login and --password go with --url")
         config = load_config(args.root)
         spec = read_spec(args.root / "features", config)
-        findings = check(spec, snapshot_for(args, spec, config))
+        findings = findings_for(args, spec, config)
     except HarnessError as error:
         print(f"oneentry-contracts check-forms: {str(error).splitlines()[0]}", file=sys.stderr)
         return EXIT_USAGE

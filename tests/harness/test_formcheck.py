@@ -380,6 +380,23 @@ def test_cli_wrong_password_is_a_one_line_usage_error(
     assert "signing in as 'your-user@email.com' through provider 'email' failed" in err
 
 
+def test_cli_renamed_login_field_is_the_auth_finding(
+    server: SandboxServer,
+    shop_root: Path,
+    project: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _attribute(project, "reg", "email_reg")["marker"] = "login"
+    assert _run(server, shop_root, project, "--format", "json") == 1
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["kind"], f["form"], f["marker"]) for f in found] == [
+        ("auth", "reg", "email_reg"),
+        ("auth", "-", "email_reg"),
+    ]
+    assert found[0]["fix"] == "set [auth] login_marker = 'login'"
+    assert "storages and payment accounts were not checked" in found[1]["problem"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
