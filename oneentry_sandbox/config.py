@@ -69,6 +69,7 @@ class Attribute:
     is_password: bool | None = None
     is_sign_up: bool | None = None
     is_notification_email: bool | None = None
+    is_visible: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,6 +147,7 @@ def _attribute(node: _Node) -> Attribute:
         is_password=node.typed("is_password", (bool, type(None)), None),
         is_sign_up=node.typed("is_sign_up", (bool, type(None)), None),
         is_notification_email=node.typed("is_notification_email", (bool, type(None)), None),
+        is_visible=node.flag("is_visible", True),
     )
     node.done()
     return attr

@@ -86,7 +86,7 @@ def _attribute_json(attr: Attribute) -> Json:
         "type": attr.type,
         "marker": attr.marker,
         "position": attr.position,
-        "isVisible": True,
+        "isVisible": attr.is_visible,
         "localizeInfos": {"title": attr.title},
         "initialValue": None,
         "listTitles": [
