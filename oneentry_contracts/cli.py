@@ -27,6 +27,8 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from oneentry_contracts.audit import add_arguments as add_audit_arguments
+from oneentry_contracts.audit import main as audit_main
 from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
@@ -70,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "check-forms", help="compare the forms, storages and accounts scenarios use with the API"
     )
     add_check_forms_arguments(check_forms)
+    audit = commands.add_parser("audit-cassettes", help="scan cassettes and reports for secrets")
+    add_audit_arguments(audit)
     return parser
 
 
@@ -131,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `oneentry-contracts` console script."""
     console = Console(stderr=False)
     args = _parser().parse_args(argv)
+    if args.command == "audit-cassettes":
+        return audit_main(args)
     if args.command == "check-forms":
         return check_forms_main(args)
     try:
