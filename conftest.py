@@ -21,6 +21,11 @@ pytest_plugins = [
     "steps.formcheck",
     "steps.orders",
     "steps.payments",
+    "steps.lifecycle",
+    "steps.prices",
+    "steps.refunds",
+    "steps.errors",
+    "steps.sandbox",
 ]
 
 # The sandbox that recording starts. The defaults are the seeds' project; the variables below

@@ -1,0 +1,127 @@
+"""Prices the shop signed for a storage (`signPrice`), and orders placed at them (seed 004)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+from oneentry_contracts.config import Config
+from oneentry_contracts.contract import ContractApi, expect_status
+from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.shop import Cart, CartLine, FilledForm, PlacedOrder, order_body
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCart:
+    """A cart whose prices the catalogue signed for one storage: product id → `signedPrice`."""
+
+    storage: str
+    cart: Cart
+    signatures: dict[int, str | None]
+
+    def products(self, signatures: dict[int, str | None] | None = None) -> list[dict[str, Any]]:
+        """The `products` of a createOrder body, each line with its `signedPrice`."""
+        chosen = self.signatures if signatures is None else signatures
+        return [{**p, "signedPrice": chosen[p["productId"]]} for p in self.cart.products()]
+
+
+@given(
+    parsers.parse('the cart holds, at prices signed for storage "{storage}":'),
+    target_fixture="signed_cart",
+)
+def signed_cart(
+    storage: str, datatable: list[list[str]], api: ContractApi, oneentry_config: Config
+) -> SignedCart:
+    """Look each product up with `signPrice=<storage>`: its answer must carry `signedPrice`."""
+    header, *rows = datatable
+    if header != ["product", "quantity"]:
+        raise ConfigError(
+            f"the cart table needs the columns 'product' and 'quantity', got {header}"
+        )
+    marker = oneentry_config.marker(storage)
+    lines: list[CartLine] = []
+    signatures: dict[int, str | None] = {}
+    for number, (product, quantity) in enumerate(rows, start=1):
+        product_id = oneentry_config.product_id(product, where=f"the cart table, row {number}")
+        params = {"langCode": oneentry_config.lang_code, "signPrice": marker}
+        body = expect_status(api.call("product", path={"id": product_id}, params=params))
+        signatures[product_id] = body.get("signedPrice")
+        lines.append(CartLine(product_id, int(quantity), Decimal(str(body["price"])), product))
+    return SignedCart(marker, Cart(tuple(lines)), signatures)
+
+
+@then("every product of the cart carries a signed price")
+def prices_signed(signed_cart: SignedCart) -> None:
+    unsigned = [pid for pid, token in signed_cart.signatures.items() if not token]
+    assert not unsigned, f"products {unsigned} came without signedPrice ({signed_cart.storage!r})"
+
+
+@when(
+    parsers.parse(
+        'the shopper places the order in storage "{storage}" at the signed prices '
+        'paying by "{account}"'
+    ),
+    target_fixture="placed_order",
+)
+def place_signed(
+    storage: str,
+    account: str,
+    filled_form: FilledForm,
+    signed_cart: SignedCart,
+    api: ContractApi,
+    oneentry_config: Config,
+) -> PlacedOrder:
+    marker = oneentry_config.marker(storage)
+    body = order_body(
+        filled_form, signed_cart.cart, oneentry_config.marker(account), oneentry_config.lang_code
+    )
+    body["products"] = signed_cart.products()
+    return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
+
+
+@when(
+    parsers.parse(
+        'the shopper places the order in storage "{storage}" at a tampered signed price '
+        'paying by "{account}"'
+    ),
+    target_fixture="placed_order",
+)
+def place_tampered(
+    storage: str,
+    account: str,
+    filled_form: FilledForm,
+    signed_cart: SignedCart,
+    api: ContractApi,
+    oneentry_config: Config,
+) -> PlacedOrder:
+    """Change the last character of each `signedPrice`: whatever the format, not what was signed."""
+    tampered: dict[int, str | None] = {
+        pid: token[:-1] + ("B" if token.endswith("A") else "A")
+        for pid, token in signed_cart.signatures.items()
+        if token
+    }
+    marker = oneentry_config.marker(storage)
+    body = order_body(
+        filled_form, signed_cart.cart, oneentry_config.marker(account), oneentry_config.lang_code
+    )
+    body["products"] = signed_cart.products(tampered)
+    return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
+
+
+@then("the order costs the signed prices, not the new catalogue price")
+def signed_prices_kept(
+    placed_order: PlacedOrder, signed_cart: SignedCart, new_catalogue_price: Decimal
+) -> None:
+    order = expect_status(placed_order.answer)
+    cart = signed_cart.cart
+    assert all(line.price != new_catalogue_price for line in cart.lines), (
+        f"the catalogue price did not change: it is {new_catalogue_price} as when signed"
+    )
+    assert Decimal(str(order["totalSum"])) == cart.total, (
+        f"totalSum {order['totalSum']} is not the signed total {cart.total}"
+    )
+    echoed = {p["productId"]: p.get("signedPrice") for p in order["products"]}
+    assert echoed == signed_cart.signatures, f"the order's products carry {echoed}"
