@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.sandbox.sandbox_kit import Api, assert_error
 
 
@@ -76,7 +78,11 @@ def test_product_with_and_without_sign_price(api: Api) -> None:
         assert key in plain
     signed = api.get("/api/content/products/2954", params={"signPrice": "orders"}).json()
     assert isinstance(signed["signedPrice"], str)
-    assert len(signed["signedPrice"].split(".")) == 2
+    prefix, payload, mac = signed["signedPrice"].split(".")
+    assert prefix == "sp1"
+    assert json.loads(bytes.fromhex(payload))["productId"] == 2954
+    assert len(mac) == 64
+    assert not signed["signedPrice"].startswith("eyJ")
     assert_error(api.get("/api/content/products/5"), 404, "Product 5 not found")
     assert_error(
         api.get("/api/content/products/2954", params={"signPrice": "x"}),
