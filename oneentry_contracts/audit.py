@@ -44,6 +44,16 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 from oneentry_contracts.config import Config, load_config
 from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.placeholders import (
+    APP_TOKEN_HEADER_PLACEHOLDER,
+    APP_TOKEN_PLACEHOLDER,
+    HOST_PLACEHOLDER,
+    JWT,
+    MIN_SUBSTRING_SECRET,
+    PLACEHOLDER,
+    REDACTED,
+    REFRESH_SHAPE,
+)
 
 __all__ = [
     "ALLOWED_EMAIL_ADDRESSES",
@@ -81,23 +91,8 @@ _RESERVED_TLDS: Final = (".test", ".example", ".invalid", ".localhost")
 # e-mail, the `user-email` check reports it anyway.
 ALLOWED_EMAIL_ADDRESSES: Final = frozenset({"guest@onnentry.cloud"})
 
-# The scrubber's placeholders (`oneentry_contracts.scrub`; a test keeps them equal). Not
-# imported: scrub imports vcr, and vcr imported before pytest starts breaks pytest-recording's
-# assertion rewriting in `oneentry-contracts run`.
-HOST_PLACEHOLDER: Final = "https://project.oneentry.test"
-APP_TOKEN_PLACEHOLDER: Final = "<APP_TOKEN>"
-REDACTED: Final = "<REDACTED>"
-_APP_TOKEN_HEADER_PLACEHOLDER: Final = "app-token-placeholder"  # what the plugin records
-
-_MIN_SUBSTRING_SECRET = 8
 _PREFIX = 4
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
-_REFRESH_SHAPE = re.compile(
-    r"(?<![0-9A-Za-z])\d{13}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"(?![0-9A-Za-z])"
-)
 _BEARER = re.compile(r"\bBearer\s+(<[A-Z][A-Z0-9_]*>|[A-Za-z0-9._~+/=-]{8,})")
 _LOOPBACK = re.compile(
     r"https?://(?:127(?:\.\d{1,3}){3}|localhost|\[::1\]|0\.0\.0\.0):\d+", re.IGNORECASE
@@ -176,7 +171,7 @@ class KnownSecrets:
     def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> KnownSecrets:
         """Whatever of app token, passwords, e-mails and project URL is set; unset is skipped."""
         source = os.environ if env is None else env
-        placeholders = {APP_TOKEN_PLACEHOLDER, REDACTED, _APP_TOKEN_HEADER_PLACEHOLDER}
+        placeholders = {APP_TOKEN_PLACEHOLDER, REDACTED, APP_TOKEN_HEADER_PLACEHOLDER}
         for user in config.users.values():
             placeholders |= {user.placeholder_email, user.placeholder_password}
 
@@ -208,7 +203,7 @@ class KnownSecrets:
         for kind, secret in pairs:
             forms = sorted({secret, quote(secret, safe=""), quote_plus(secret, safe="")}, key=len)
             body = "|".join(re.escape(form) for form in reversed(forms))
-            if len(secret) < _MIN_SUBSTRING_SECRET:
+            if len(secret) < MIN_SUBSTRING_SECRET:
                 body = rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])"
             out.append((kind, re.compile(body, re.IGNORECASE if kind != "password" else 0)))
         return out
@@ -227,12 +222,12 @@ def _line_findings(
         for match in pattern.finditer(line):
             add(priority, kind, match.start(), match.end())
     base = len(configured)
-    for match in _JWT.finditer(line):
+    for match in JWT.finditer(line):
         add(base, "jwt", match.start(), match.end())
-    for match in _REFRESH_SHAPE.finditer(line):
+    for match in REFRESH_SHAPE.finditer(line):
         add(base + 1, "refresh-token", match.start(), match.end())
     for match in _BEARER.finditer(line):
-        if not _PLACEHOLDER.fullmatch(match.group(1)):
+        if not PLACEHOLDER.fullmatch(match.group(1)):
             add(base + 2, "bearer", match.start(1), match.end(1))
     for match in _LOOPBACK.finditer(line):
         add(base + 3, "loopback-url", match.start(), match.end())

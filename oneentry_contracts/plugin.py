@@ -31,6 +31,7 @@ from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRol
 from oneentry_contracts.contract import ContractApi
 from oneentry_contracts.errors import CassetteError, HarnessError
 from oneentry_contracts.formdata import FormDataFaker, seed_for
+from oneentry_contracts.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
 from oneentry_contracts.schemas import SchemaStore
 from oneentry_contracts.scrub import Scrubber, ScrubConfig
 from oneentry_contracts.target import Target
@@ -189,7 +190,7 @@ def oneentry_target(
         roles: tuple[UserRole, ...] = ("guest", "registered")
         return Target(
             oneentry_config.host_placeholder,
-            "app-token-placeholder",
+            APP_TOKEN_HEADER_PLACEHOLDER,
             {role: oneentry_config.placeholder_credentials(role) for role in roles},
         )
     if request.config.getoption("--oneentry-target") == "project":
@@ -214,7 +215,7 @@ def form_faker(request: pytest.FixtureRequest, oneentry_config: Config) -> FormD
 
 
 def _scrub_config(config: Config, target: Target) -> ScrubConfig:
-    secrets: dict[str, str] = {target.app_token: "app-token-placeholder"}
+    secrets: dict[str, str] = {target.app_token: APP_TOKEN_HEADER_PLACEHOLDER}
     for role, login in target.credentials.items():
         placeholder = config.placeholder_credentials(role)
         secrets[login.email] = placeholder.email

@@ -20,12 +20,23 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 from vcr.request import Request  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.placeholders import (
+    ACCESS,
+    APP_TOKEN_PLACEHOLDER,
+    HOST_PLACEHOLDER,
+    MIN_SUBSTRING_SECRET,
+    PLACEHOLDER,
+    REDACTED,
+    REFRESH,
+    REFRESH_SHAPE,
+)
+from oneentry_contracts.placeholders import JWT as JWT_SHAPE
 
 __all__ = [
     "APP_TOKEN_PLACEHOLDER",
@@ -35,23 +46,6 @@ __all__ = [
     "Scrubber",
 ]
 
-HOST_PLACEHOLDER: Final = "https://project.oneentry.test"
-APP_TOKEN_PLACEHOLDER: Final = "<APP_TOKEN>"
-REDACTED: Final = "<REDACTED>"
-
-ACCESS: Final = "ACCESS_TOKEN"
-REFRESH: Final = "REFRESH_TOKEN"
-
-# A secret shorter than this is replaced only where it stands alone (not inside a longer word or
-# number), so a short sandbox password cannot turn "12345" or "secretary" into garbage.
-_MIN_SUBSTRING_SECRET = 8
-
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
-_REFRESH_SHAPE = re.compile(
-    r"(?<![0-9A-Za-z])\d{13}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"(?![0-9A-Za-z])"
-)
 _LOOPBACK = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?")
 
 
@@ -151,7 +145,7 @@ class Scrubber:
 
     def token(self, value: str, kind: str = ACCESS) -> str:
         """The stable placeholder of a token; a placeholder is returned unchanged."""
-        if _PLACEHOLDER.fullmatch(value):
+        if PLACEHOLDER.fullmatch(value):
             return value
         placeholder = self._tokens.get(value)
         if placeholder is None:
@@ -162,13 +156,13 @@ class Scrubber:
 
     def text(self, value: str) -> str:
         """Scrub free text: known tokens, JWT- and refresh-shaped values, secrets, hosts."""
-        if not value or _PLACEHOLDER.fullmatch(value):
+        if not value or PLACEHOLDER.fullmatch(value):
             return value
         for real in sorted(self._tokens, key=len, reverse=True):
             if real in value:
                 value = value.replace(real, self._tokens[real])
-        value = _JWT.sub(lambda m: self.token(m.group(0), ACCESS), value)
-        value = _REFRESH_SHAPE.sub(lambda m: self.token(m.group(0), REFRESH), value)
+        value = JWT_SHAPE.sub(lambda m: self.token(m.group(0), ACCESS), value)
+        value = REFRESH_SHAPE.sub(lambda m: self.token(m.group(0), REFRESH), value)
         for replace in self._static:
             value = replace(value)
         return value
@@ -181,7 +175,7 @@ class Scrubber:
                 if isinstance(item, str) and item and key in self._kinds:
                     out[key] = self.token(item, self._kinds[key])
                 elif isinstance(item, str) and item and key in self.config.redacted_keys:
-                    out[key] = item if _PLACEHOLDER.fullmatch(item) else REDACTED
+                    out[key] = item if PLACEHOLDER.fullmatch(item) else REDACTED
                 else:
                     out[key] = self.json(item)
             return out
@@ -302,7 +296,7 @@ def _static_replacers(config: ScrubConfig) -> list[_Replacer]:
 
 
 def _replacer(value: str, placeholder: str) -> _Replacer:
-    if len(value) >= _MIN_SUBSTRING_SECRET:
+    if len(value) >= MIN_SUBSTRING_SECRET:
         return lambda text: text.replace(value, placeholder)
     pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(value) + r"(?![0-9A-Za-z])")
     return lambda text: pattern.sub(lambda _m: placeholder, text)

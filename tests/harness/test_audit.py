@@ -216,12 +216,9 @@ def test_a_missing_path_is_a_usage_error(
     assert f"no such file or folder: {missing}" in lines[0]
 
 
-def test_placeholders_match_the_scrubber_and_the_cli_does_not_import_vcr() -> None:
-    from oneentry_contracts import audit, scrub
-
-    assert audit.HOST_PLACEHOLDER == scrub.HOST_PLACEHOLDER
-    assert audit.APP_TOKEN_PLACEHOLDER == scrub.APP_TOKEN_PLACEHOLDER
-    assert audit.REDACTED == scrub.REDACTED
+def test_the_cli_does_not_import_vcr() -> None:
+    # The audit shares its placeholders with the scrubber through `placeholders`, which must
+    # stay light: vcr imported before pytest starts breaks pytest-recording's rewriting.
     code = "import sys, oneentry_contracts.cli; sys.exit('vcr' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
