@@ -20,7 +20,7 @@ from oneentry_sandbox.config import Storage
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.orders import check_order_body, price_lines
 from oneentry_sandbox.state import Order, SandboxState
-from oneentry_sandbox.web import caller, json_body, ok, page, path_id, state_of
+from oneentry_sandbox.web import caller, json_body, ok, owned, page, path_id, state_of
 from oneentry_sandbox.wire import created_order_json, money, order_json, status_json, storage_json
 
 __all__ = ["ROUTES"]
@@ -38,8 +38,8 @@ def _storage(state: SandboxState, request: Request) -> Storage:
 
 def _own_order(state: SandboxState, request: Request, user_id: int, storage: Storage) -> Order:
     order_id = path_id(request, "id", "Order")
-    order = state.orders.get(order_id)
-    if order is None or order.user_id != user_id or order.storage != storage.identifier:
+    order = owned(state.orders, order_id, user_id, "Order")
+    if order.storage != storage.identifier:
         raise ApiError(404, f"Order {order_id} not found")
     return order
 

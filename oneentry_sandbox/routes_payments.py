@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import PaymentSession, SandboxState
-from oneentry_sandbox.web import caller, json_body, ok, page, path_id, state_of
+from oneentry_sandbox.web import caller, json_body, ok, owned, page, path_id, state_of
 from oneentry_sandbox.wire import account_json, session_json
 
 __all__ = ["ROUTES"]
@@ -31,11 +31,7 @@ _PREFIX = "/api/content/payments"
 
 
 def _own_session(state: SandboxState, request: Request, user_id: int) -> PaymentSession:
-    session_id = path_id(request, "id", "Session")
-    found = state.sessions.get(session_id)
-    if found is None or found.user_id != user_id:
-        raise ApiError(404, f"Session {session_id} not found")
-    return found
+    return owned(state.sessions, path_id(request, "id", "Session"), user_id, "Session")
 
 
 async def sessions(request: Request) -> Response:
@@ -62,9 +58,7 @@ async def session_by_order(request: Request) -> Response:
     state = state_of(request)
     order_id = path_id(request, "id", "Order")
     with state.lock:
-        order = state.orders.get(order_id)
-        if order is None or order.user_id != user.id:
-            raise ApiError(404, f"Order {order_id} not found")
+        owned(state.orders, order_id, user.id, "Order")
         mine = [s for s in state.sessions.values() if s.order_id == order_id]
         if not mine:
             raise ApiError(404, f"Session for order {order_id} not found")
@@ -86,9 +80,7 @@ async def create_session(request: Request) -> Response:
     if not isinstance(tax, bool):
         raise ApiError(400, "automaticTaxEnabled must be a boolean")
     with state.lock:
-        order = state.orders.get(order_id)
-        if order is None or order.user_id != user.id:
-            raise ApiError(404, f"Order {order_id} not found")
+        order = owned(state.orders, order_id, user.id, "Order")
         account = state.project.account(order.account)
         assert account is not None
         session_id = state.next_id("session")

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import Order, Refund, SandboxState
-from oneentry_sandbox.web import caller, json_body, ok, path_id, state_of
+from oneentry_sandbox.web import caller, json_body, ok, owned, path_id, state_of
 from oneentry_sandbox.wire import refund_json
 
 __all__ = ["ROUTES"]
@@ -32,11 +32,7 @@ _PATH = "/api/content/orders/{id}/refund"
 
 
 def _own_order(state: SandboxState, request: Request, user_id: int) -> Order:
-    order_id = path_id(request, "id", "Order")
-    order = state.orders.get(order_id)
-    if order is None or order.user_id != user_id:
-        raise ApiError(404, f"Order {order_id} not found")
-    return order
+    return owned(state.orders, path_id(request, "id", "Order"), user_id, "Order")
 
 
 def _requested(order: Order, body: object, refunded: Mapping[int, int]) -> dict[str, int]:

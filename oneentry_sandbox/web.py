@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -11,7 +13,7 @@ from oneentry_sandbox.auth import authenticate
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import SandboxState, UserRecord
 
-__all__ = ["caller", "json_body", "ok", "page", "path_id", "state_of"]
+__all__ = ["caller", "json_body", "ok", "owned", "page", "path_id", "state_of"]
 
 
 def state_of(request: Request) -> SandboxState:
@@ -62,3 +64,20 @@ def path_id(request: Request, name: str, what: str) -> int:
 
 def ok(data: object, status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
+
+
+class _Owned(Protocol):
+    @property
+    def user_id(self) -> int: ...
+
+
+_R = TypeVar("_R", bound=_Owned)
+
+
+def owned(records: Mapping[int, _R], record_id: int, user_id: int, what: str) -> _R:
+    """The caller's own record, or the API's 404: another user's order or session is "not found",
+    never "forbidden", so ids cannot be probed. Call it holding the state lock."""
+    found = records.get(record_id)
+    if found is None or found.user_id != user_id:
+        raise ApiError(404, f"{what} {record_id} not found")
+    return found
