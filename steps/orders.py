@@ -13,20 +13,32 @@ from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop import Cart, CartLine, FilledForm, PlacedOrder, order_body
 
 
-@given("the cart holds:", target_fixture="cart")
-def cart_holds(datatable: list[list[str]], api: ContractApi, oneentry_config: Config) -> Cart:
-    """Look each product up in the catalogue to learn the price the shopper sees."""
+def cart_rows(datatable: list[list[str]], oneentry_config: Config) -> list[tuple[int, int, str]]:
+    """The rows of a `| product | quantity |` table: (product id, quantity, product as written).
+
+    A product is a numeric id or a name from the config's `[catalog]`; a bad row is a
+    `ConfigError` naming its number.
+    """
     header, *rows = datatable
     if header != ["product", "quantity"]:
         raise ConfigError(
             f"the cart table needs the columns 'product' and 'quantity', got {header}"
         )
-    lines = []
+    parsed = []
     for number, (product, quantity) in enumerate(rows, start=1):
         where = f"the cart table, row {number}"
         product_id = oneentry_config.product_id(product, where=where)
         if not quantity.strip().isdigit():
             raise ConfigError(f"{where}: quantity {quantity!r} is not a whole number")
+        parsed.append((product_id, int(quantity), product))
+    return parsed
+
+
+@given("the cart holds:", target_fixture="cart")
+def cart_holds(datatable: list[list[str]], api: ContractApi, oneentry_config: Config) -> Cart:
+    """Look each product up in the catalogue to learn the price the shopper sees."""
+    lines = []
+    for product_id, quantity, product in cart_rows(datatable, oneentry_config):
         body = expect_status(
             api.call(
                 "product",
@@ -35,7 +47,7 @@ def cart_holds(datatable: list[list[str]], api: ContractApi, oneentry_config: Co
             )
         )
         title = str(body.get("localizeInfos", {}).get("title", product))
-        lines.append(CartLine(product_id, int(quantity), Decimal(str(body["price"])), title))
+        lines.append(CartLine(product_id, quantity, Decimal(str(body["price"])), title))
     return Cart(tuple(lines))
 
 

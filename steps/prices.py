@@ -10,8 +10,8 @@ from pytest_bdd import given, parsers, then, when
 
 from oneentry_contracts.config import Config
 from oneentry_contracts.contract import ContractApi, expect_status
-from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop import Cart, CartLine, FilledForm, PlacedOrder, order_body
+from steps.orders import cart_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +36,14 @@ def signed_cart(
     storage: str, datatable: list[list[str]], api: ContractApi, oneentry_config: Config
 ) -> SignedCart:
     """Look each product up with `signPrice=<storage>`: its answer must carry `signedPrice`."""
-    header, *rows = datatable
-    if header != ["product", "quantity"]:
-        raise ConfigError(
-            f"the cart table needs the columns 'product' and 'quantity', got {header}"
-        )
     marker = oneentry_config.marker(storage)
     lines: list[CartLine] = []
     signatures: dict[int, str | None] = {}
-    for number, (product, quantity) in enumerate(rows, start=1):
-        product_id = oneentry_config.product_id(product, where=f"the cart table, row {number}")
+    for product_id, quantity, product in cart_rows(datatable, oneentry_config):
         params = {"langCode": oneentry_config.lang_code, "signPrice": marker}
         body = expect_status(api.call("product", path={"id": product_id}, params=params))
         signatures[product_id] = body.get("signedPrice")
-        lines.append(CartLine(product_id, int(quantity), Decimal(str(body["price"])), product))
+        lines.append(CartLine(product_id, quantity, Decimal(str(body["price"])), product))
     return SignedCart(marker, Cart(tuple(lines)), signatures)
 
 
