@@ -33,6 +33,7 @@ from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
 from oneentry_contracts.formcheck_cli import run as check_forms_main
+from oneentry_contracts.report import prepare_report_dir
 from oneentry_contracts.summary import SUMMARY_ENV
 
 __all__ = ["main"]
@@ -67,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
     run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
+    run.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write junit.xml, cucumber.json and report.html (+ report.json) into DIR",
+    )
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
     check_forms = commands.add_parser(
         "check-forms", help="compare the forms, storages and accounts scenarios use with the API"
@@ -96,6 +103,8 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     extra = ["-k", args.keyword] if args.keyword else []
     extra += ["-n", args.workers] if args.workers else []
     extra += ["--oneentry-strict"] if args.strict else []
+    if args.report is not None:
+        extra.append(f"--oneentry-report={prepare_report_dir(args.report).resolve()}")
     paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
     return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
 

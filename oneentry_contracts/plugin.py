@@ -36,7 +36,10 @@ from oneentry_contracts.schemas import SchemaStore
 from oneentry_contracts.scrub import Scrubber, ScrubConfig
 from oneentry_contracts.target import Target
 
-__all__ = ["Mode", "Target"]
+__all__ = ["Mode", "Target", "cassette_path"]
+
+# The run report and the progress events live in their own plugin module.
+pytest_plugins = ["oneentry_contracts.observe"]
 
 Mode = Literal["replay", "record", "live"]
 _CONFIG = pytest.StashKey[Config]()
@@ -100,6 +103,15 @@ def _cassette_name(item: pytest.Item, template: ScenarioTemplate) -> str:
     callspec = getattr(item, "callspec", None)
     example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
     return _slug(template.render(example).name)
+
+
+def cassette_path(item: pytest.Item) -> Path | None:
+    """Where a scenario's cassette lives (`cassettes/<feature>/<name>.yaml`); None for a test."""
+    template = scenario_template(item)
+    if template is None:
+        return None
+    feature = Path(template.feature.filename).stem
+    return item.config.rootpath / "cassettes" / feature / f"{_cassette_name(item, template)}.yaml"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
