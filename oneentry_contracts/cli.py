@@ -33,6 +33,7 @@ from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
 from oneentry_contracts.formcheck_cli import run as check_forms_main
+from oneentry_contracts.progress import Progress, run_with_progress
 from oneentry_contracts.report import prepare_report_dir
 from oneentry_contracts.summary import SUMMARY_ENV
 
@@ -109,13 +110,19 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
 
 
-def _run_pytest(pytest_args: list[str]) -> tuple[int, dict[str, Counter[str]]]:
-    """Run pytest in a child process and return its exit code and per-feature outcomes."""
+def _run_pytest(
+    pytest_args: list[str], progress: Progress | None = None
+) -> tuple[int, dict[str, Counter[str]]]:
+    """Run pytest in a child process and return its exit code and per-feature outcomes; with
+    `progress`, show which scenario and step runs while it runs."""
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
         command = [sys.executable, "-m", "pytest", "-p", "oneentry_contracts.summary"]
-        code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
+        if progress is not None:
+            code = run_with_progress([*command, *pytest_args], env, progress)
+        else:
+            code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
         counts: dict[str, Counter[str]] = {}
         if summary.is_file():
             raw = json.loads(summary.read_text("utf-8"))
@@ -123,20 +130,38 @@ def _run_pytest(pytest_args: list[str]) -> tuple[int, dict[str, Counter[str]]]:
     return code, counts
 
 
-def _summary(console: Console, by_feature: dict[str, Counter[str]], recorded: bool) -> None:
+def _summary(
+    console: Console,
+    by_feature: dict[str, Counter[str]],
+    recorded: bool,
+    cassettes: dict[str, Counter[str]] | None = None,
+) -> None:
+    """The final table; after a recording also, of the passed scenarios, how many cassettes were
+    re-recorded (created or changed) and how many came out byte for byte unchanged."""
     table = Table(title="Scenarios")
     table.add_column("feature")
-    for column in ("passed", "failed", "skipped"):
+    columns = ["passed", "failed", "skipped"]
+    if recorded and cassettes is not None:
+        columns += ["re-recorded", "unchanged"]
+        for feature, changes in cassettes.items():
+            counts = by_feature.setdefault(feature, Counter())
+            counts["re-recorded"] = changes["created"] + changes["changed"]
+            counts["unchanged"] = changes["unchanged"]
+    for column in columns:
         table.add_column(column, justify="right")
     totals: Counter[str] = Counter()
     for feature, counts in sorted(by_feature.items()):
         totals.update(counts)
-        table.add_row(feature, *(str(counts[c]) for c in ("passed", "failed", "skipped")))
-    table.add_row(
-        "total", *(str(totals[c]) for c in ("passed", "failed", "skipped")), end_section=True
-    )
+        table.add_row(feature, *(str(counts[c]) for c in columns))
+    table.add_row("total", *(str(totals[c]) for c in columns), end_section=True)
     console.print(table)
-    if recorded:
+    if recorded and cassettes is not None:
+        created = sum(changes["created"] for changes in cassettes.values())
+        console.print(
+            f"re-recorded {totals['re-recorded']} cassette(s) ({created} new), "
+            f"{totals['unchanged']} unchanged; failed scenarios kept theirs"
+        )
+    elif recorded:
         console.print(f"re-recorded {totals['passed']} cassette(s); failed scenarios kept theirs")
 
 
@@ -156,8 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HarnessError as error:
         print(f"oneentry-contracts: {error}", file=sys.stderr)
         return EXIT_USAGE
-    code, by_feature = _run_pytest(pytest_args)
-    _summary(console, by_feature, recorded=args.record)
+    verb = "Recording" if args.record else "Running live" if args.live else None
+    progress = Progress(console, verb=verb) if verb else None
+    code, by_feature = _run_pytest(pytest_args, progress)
+    cassettes = progress.cassettes() if progress else None
+    _summary(console, by_feature, recorded=args.record, cassettes=cassettes)
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:
