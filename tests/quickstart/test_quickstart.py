@@ -5,9 +5,10 @@ shell, in a fresh `git clone` of this checkout's committed HEAD (uncommitted cha
 part of a clone, as they are not part of a newcomer's). The clone has no `.venv`, no `.cache`
 and no `uv.lock`, so `uv run` must create everything from the pinned versions.
 
-Loopback only: package installers are told to stay offline (`UV_OFFLINE`, `PIP_NO_INDEX`,
-npm's `offline`); they install from the caches the outer run has already filled, which is the
-same set of versions the clone pins. A cache miss fails this test, it does not download.
+Python packages come only from the caches the outer `uv run` has already filled (`UV_OFFLINE`,
+`PIP_NO_INDEX`): the same pinned versions, no download; a cache miss fails this test. The one
+exception is the clone's SDK fidelity test, which installs the official npm package exactly as
+the outer run's does (`prefer-offline`: from npm's cache when the outer run has filled it).
 
 The clone's `uv run pytest -q` runs this file again; there, `ONEENTRY_QUICKSTART_CLONE` is set
 and this test skips itself, the only thing it cannot do inside itself.
@@ -66,7 +67,7 @@ def _newcomer_env() -> dict[str, str]:
             "UV_NO_PROGRESS": "1",
             "PIP_NO_INDEX": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            "npm_config_offline": "true",
+            "npm_config_prefer_offline": "true",
             "COLUMNS": "200",
         }
     )
