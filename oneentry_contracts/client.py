@@ -6,6 +6,8 @@ connections and the SSL context are reused. The client knows the wire rules of
 `shared/reference/oneentry-api.md` §1: `x-app-token` and `Content-Type` on every request, the
 Bearer token whenever one is held, `x-device-metadata` on POST only, and the SDK's single
 refresh-and-retry after a 401. Every answer must be JSON; anything else is a `TransportError`.
+Each request has the session client's timeouts and is retried on transient failures as
+`retry.py` says; messages name the endpoint and path, never the host or a token.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import httpx
 
 from oneentry_contracts.endpoints import Endpoint, endpoint
-from oneentry_contracts.errors import ConfigError, ContractViolation, TransportError
+from oneentry_contracts.errors import (
+    AuthenticationError,
+    ConfigError,
+    ContractViolation,
+    TransportError,
+)
+from oneentry_contracts.retry import RetryPolicy, send_with_retries
 
 __all__ = [
     "DEFAULT_DEVICE_METADATA",
@@ -113,6 +121,8 @@ class ApiResponse:
     request_json: Any = NOTHING
     content_type: str = ""
     refreshed: bool = False
+    empty: bool = False
+    refresh_refused: AuthenticationError | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +142,7 @@ class OneEntryClient:
         lang_code: str = "en_US",
         device_metadata: str = DEFAULT_DEVICE_METADATA,
         provider_marker: str | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(
@@ -147,6 +158,7 @@ class OneEntryClient:
         self.device_metadata = device_metadata
         self.provider_marker = provider_marker
         self._tokens: Tokens | None = None
+        self._retry = retry if retry is not None else RetryPolicy()
         self.last_refresh: ApiResponse | None = None
 
     def __repr__(self) -> str:
@@ -157,6 +169,11 @@ class OneEntryClient:
     def base_url(self) -> str:
         """The project URL, without a trailing slash."""
         return self._base_url
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How transient failures are retried (`retry.py`)."""
+        return self._retry
 
     @property
     def tokens(self) -> Tokens | None:
@@ -185,8 +202,10 @@ class OneEntryClient:
 
         `authorized`: None sends the Bearer token whenever one is held (the SDK's rule), True
         insists on one, False never sends it. A 401 is answered as the SDK does: one refresh,
-        then one retry of this request; if the refresh fails the 401 is returned and the
-        refresh's answer is kept in `last_refresh_error`.
+        then one retry of this request; if the refresh fails the 401 is returned, the
+        refresh's answer is kept in `last_refresh_error`, and the 401's `refresh_refused` holds
+        the `AuthenticationError` that `expect_status` raises where success was expected.
+        Transient failures are retried first, as `retry.py` describes.
         """
         ep = endpoint(name)
         if name != "refresh":
@@ -203,7 +222,7 @@ class OneEntryClient:
         if response.status != 401 or name in _NO_REFRESH or not send_token or self._tokens is None:
             return response
         if not self._refresh():
-            return response
+            return dataclasses.replace(response, refresh_refused=self._refresh_refused(ep, url))
         retry = self._send(ep, url, params, json, self._tokens.access_token)
         return dataclasses.replace(retry, refreshed=True)
 
@@ -267,81 +286,89 @@ class OneEntryClient:
         bearer: str | None,
     ) -> ApiResponse:
         content = None if body is NOTHING else dump_json(body)
-        try:
-            raw = self._http.request(
-                ep.method,
-                url,
-                params=dict(params) if params else None,
-                content=content,
-                headers=self._headers(ep, bearer),
+        headers = self._headers(ep, bearer)
+        query = dict(params) if params else None
+
+        def attempt() -> httpx.Response:
+            return self._http.request(
+                ep.method, url, params=query, content=content, headers=headers
             )
-        except httpx.TimeoutException as exc:
-            raise self._unreachable(ep, url, exc, timed_out=True) from None
-        except httpx.TransportError as exc:
-            raise self._unreachable(ep, url, exc, timed_out=False) from None
+
+        where = f"{ep.method} {url.removeprefix(self._base_url)}"
+        raw = send_with_retries(
+            self._retry, ep, where, attempt, timeout=self._http.timeout, redact=self._redact
+        )
         return ApiResponse(
             endpoint=ep,
             status=raw.status_code,
-            body=self._parse(ep, raw),
+            body=self._parse(ep, where, raw),
             url=str(raw.request.url),
             request_json=body,
             content_type=raw.headers.get("content-type", ""),
+            empty=not raw.content.strip(),
         )
 
-    def _parse(self, ep: Endpoint, raw: httpx.Response) -> Any:
+    def _parse(self, ep: Endpoint, where: str, raw: httpx.Response) -> Any:
         content = raw.content
+        content_type = raw.headers.get("content-type", "")
         if not content.strip():
             if raw.is_success:
-                return {}  # the SDK turns an empty 2xx body into {}
+                return {}  # the SDK turns an empty 2xx body into {}; contract.py checks it
             problem = "an empty body where a JSON error body was expected"
+            fix = "the server or a proxy in front of it failed without explaining"
         else:
             try:
                 return json.loads(content)
             except (ValueError, UnicodeDecodeError):
+                pass
+            if "html" in content_type or content.lstrip()[:1] == b"<":
+                problem = "an HTML page where JSON was expected"
+                fix = (
+                    "an HTML page usually comes from a proxy, gateway or login wall in front of "
+                    "the API: check that the project URL is the API host itself and that the "
+                    "project is up"
+                )
+            else:
                 problem = "a body that is not JSON"
+                fix = (
+                    "a cut-off JSON body means the connection broke mid-answer: run again; if "
+                    "it persists, look at the server's logs"
+                )
         text = content.decode("utf-8", errors="replace")
         excerpt = self._redact(text[:_EXCERPT]) + ("…" if len(text) > _EXCERPT else "")
-        content_type = raw.headers.get("content-type", "(none)")
         raise TransportError(
-            f"{ep.name} answered {raw.status_code} {raw.reason_phrase} with {problem}.\n\n"
-            f"  {ep.method} {raw.request.url}\n"
-            f"  content-type: {content_type}\n"
-            f"  body ({len(content)} bytes): {excerpt!r}\n\n"
-            "How to fix:\n"
-            "  * An HTML page usually comes from a proxy, gateway or login wall in front of the "
-            "API: check that the project URL is the API host itself.\n"
-            "  * A cut-off JSON body means the connection broke mid-answer: run the scenario "
-            "again; if it persists, look at the server's logs.\n"
-            "  * When replaying, the cassette holds this body: re-record the scenario.",
+            f"{ep.name} ({where}) answered {raw.status_code} {raw.reason_phrase} with {problem} "
+            f"(content-type: {content_type or '(none)'}; {len(content)} bytes: {excerpt!r}).\n"
+            f"How to fix: {fix}. When replaying, the cassette holds this answer: re-record the "
+            "scenario.",
             endpoint=ep.name,
-            url=str(raw.request.url),
+            url=where,
         )
 
-    def _unreachable(
-        self, ep: Endpoint, url: str, exc: httpx.TransportError, *, timed_out: bool
-    ) -> TransportError:
-        kind = type(exc).__name__
-        if timed_out:
-            headline = f"{ep.name} timed out ({kind})"
-            hints = (
-                "  * Check that the project (or the sandbox) is up and answering.\n"
-                "  * A slow project may need a longer timeout: raise [recording] timeout."
-            )
-        else:
-            headline = f"{ep.name} could not reach the project ({kind})"
-            hints = (
-                "  * Check the project URL and that the host is reachable from here.\n"
-                "  * For the sandbox: is it running on that port?"
-            )
-        detail = self._redact(str(exc)) or kind
-        return TransportError(
-            f"{headline}.\n\n  {ep.method} {url}\n  error: {detail}\n\nHow to fix:\n{hints}",
+    def _refresh_refused(self, ep: Endpoint, url: str) -> AuthenticationError:
+        refused = self.last_refresh
+        assert refused is not None
+        body = refused.body
+        message = body.get("message") if isinstance(body, dict) else None
+        said = f" {json.dumps(message, ensure_ascii=False)}" if message else ""
+        where = f"{ep.method} {url.removeprefix(self._base_url)}"
+        provider = self.provider_marker or _SDK_DEFAULT_PROVIDER
+        return AuthenticationError(
+            self._redact(
+                f"{ep.name} ({where}) answered 401: the access token expired and the refresh was "
+                f"refused ({refused.status}{said}).\nHow to fix: sign in again (a login step "
+                f"before this one); if a fresh sign-in is refused too, check the auth provider "
+                f"'{provider}' in the admin panel (token lifetimes, refresh allowed)."
+            ),
             endpoint=ep.name,
-            url=url,
+            status=refused.status,
         )
 
     def _redact(self, text: str) -> str:
-        secrets = {self._app_token: "<app token>"}
+        host = httpx.URL(self._base_url).host
+        secrets = {self._app_token: "<app token>", self._base_url: "<project URL>"}
+        if host:
+            secrets[host] = "<project host>"
         if self._tokens is not None:
             secrets[self._tokens.access_token] = "<access token>"
             secrets[self._tokens.refresh_token] = "<refresh token>"

@@ -83,6 +83,9 @@ class Config:
     catalog: Mapping[str, int] = field(default_factory=dict)
     strict: bool = False
     timeout: float = 10.0
+    retry_attempts: int = 4
+    retry_backoff: float = 0.5
+    retry_max_delay: float = 8.0
 
     def marker(self, name: str) -> str:
         """The project's marker for a name used in a feature file (the name itself by default)."""
@@ -153,7 +156,13 @@ _TOP = {"project", "auth", "users", "markers", "catalog", "recording"}
 _SECTIONS: dict[str, dict[str, type]] = {
     "project": {"url_env": str, "app_token_env": str, "lang_code": str, "host_placeholder": str},
     "auth": {"provider": str, "login_marker": str, "password_marker": str},
-    "recording": {"strict": bool, "timeout": float},
+    "recording": {
+        "strict": bool,
+        "timeout": float,
+        "retry_attempts": int,
+        "retry_backoff": float,
+        "retry_max_delay": float,
+    },
 }
 _FLAT = {
     ("project", "url_env"): "url_env",
@@ -165,6 +174,9 @@ _FLAT = {
     ("auth", "password_marker"): "password_marker",
     ("recording", "strict"): "strict",
     ("recording", "timeout"): "timeout",
+    ("recording", "retry_attempts"): "retry_attempts",
+    ("recording", "retry_backoff"): "retry_backoff",
+    ("recording", "retry_max_delay"): "retry_max_delay",
 }
 _USER_KEYS = {"email_env", "password_env", "placeholder_email", "placeholder_password"}
 
@@ -237,6 +249,13 @@ def _from_mapping(data: Mapping[str, Any], source: str) -> Config:
     values["catalog"] = dict(catalog)
     if values.get("timeout", 1.0) <= 0:
         raise _fail(source, "recording.timeout", "must be a positive number of seconds")
+    if not 1 <= values.get("retry_attempts", 1) <= 10:
+        raise _fail(
+            source, "recording.retry_attempts", "must be 1 (no retries) to 10 attempts per request"
+        )
+    for key in ("retry_backoff", "retry_max_delay"):
+        if values.get(key, 0.0) < 0:
+            raise _fail(source, f"recording.{key}", "must be zero or a positive number of seconds")
     return Config(**values)
 
 

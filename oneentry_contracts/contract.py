@@ -3,6 +3,8 @@
 `ContractApi` wraps one scenario's `OneEntryClient`. A 2xx body is validated against the
 endpoint's schema, any other body against the error schema, so no response goes unchecked.
 Violations name the schema, keyword, pointer, endpoint and the cassette or live URL (`origin`).
+An empty body that its schema rejects is a `TransportError` (the body went missing, the contract
+did not change); `expect_status` raises the `AuthenticationError` of a 401 whose refresh failed.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[
 
 from oneentry_contracts.client import NOTHING, ApiResponse, OneEntryClient
 from oneentry_contracts.endpoints import ERROR_SCHEMA
-from oneentry_contracts.errors import UnexpectedStatus
+from oneentry_contracts.errors import SchemaViolation, TransportError, UnexpectedStatus
 from oneentry_contracts.recording import explain_replay_failure
 from oneentry_contracts.schemas import SchemaStore
 
 __all__ = ["ContractApi", "expect_status"]
 
 _BODY_LINES = 20
+_FORBIDDEN = (
+    "\nHow to fix: a 403 on every call means the app token is wrong: check ONEENTRY_APP_TOKEN "
+    "(the project's app token, from the admin panel's settings) when running --project. On "
+    "one call only, the entity is closed or the user lacks a permission in the admin panel."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,26 +71,44 @@ class ContractApi:
 
     def _checked(self, response: ApiResponse) -> ApiResponse:
         schema = response.endpoint.schema if response.ok else ERROR_SCHEMA
-        self.schemas.validate(
-            schema,
-            response.body,
-            endpoint=str(response.endpoint),
-            origin=self.origin,
-            strict=self.strict,
-        )
+        try:
+            self.schemas.validate(
+                schema,
+                response.body,
+                endpoint=str(response.endpoint),
+                origin=self.origin,
+                strict=self.strict,
+            )
+        except SchemaViolation:
+            if not response.empty:
+                raise
+            ep = response.endpoint
+            raise TransportError(
+                f"{ep.name} ({ep}) answered {response.status} with an empty body where JSON "
+                f"({schema}) was expected (content-type: {response.content_type or '(none)'}; "
+                f"in {self.origin}).\nHow to fix: check that the project URL is the API host "
+                "itself and not a proxy that swallows bodies, and the server's logs; when "
+                "replaying, the cassette holds this answer: re-record the scenario.",
+                endpoint=ep.name,
+                url=str(ep),
+            ) from None
         return response
 
 
 def expect_status(response: ApiResponse, expected: int | None = None) -> Any:
     """The body, if the status is the expected one (the endpoint's success status by default)."""
     want = response.endpoint.success_status if expected is None else expected
+    if response.status != want and response.refresh_refused is not None:
+        raise response.refresh_refused
     if response.status != want:
         shown = json.dumps(response.body, indent=2, ensure_ascii=False).splitlines()
         if len(shown) > _BODY_LINES:
             shown = [*shown[:_BODY_LINES], "  ..."]
         body = "\n".join("    " + line for line in shown)
+        hint = _FORBIDDEN if response.status == 403 else ""
         raise UnexpectedStatus(
-            f"{response.endpoint} answered {response.status}, expected {want}.\n  body:\n{body}",
+            f"{response.endpoint} answered {response.status}, expected {want}.\n  body:\n{body}"
+            + hint,
             expected=want,
             actual=response.status,
             body=response.body,

@@ -4,6 +4,16 @@ Each `Endpoint` names its method, path template (relative to the project URL), t
 that describes its success body (a file stem in `schemas/`), whether it needs a user's Bearer
 token, and whether it is safe to retry. Paths follow `shared/reference/oneentry-api.md` §2 and
 the `oneentry` SDK 1.0.149 exactly, including the trailing slash of the sessions list.
+
+Idempotency decides retries (`retry.py`): an idempotent call may be repeated after its answer
+was lost, because doing it twice leaves the same state as doing it once. That is every GET,
+the PUTs (`updateOrderByMarkerAndId`, the session update: each sends the whole new state) and
+`previewOrder` (a POST that only computes totals). Not idempotent: createOrder, createSession
+and createRefundRequest (each repetition creates another one), auth, sign-up, logout and refresh
+(refresh tokens are single-use, reference §3), and cancelRefundRequest: the DELETE's effect is
+repeatable, but the reference (D:/ar/docs/orders/cancelRefundRequest) answers a second one
+`404 "Request not found"`, so a retry would turn a success into a refusal. For those, `if_lost`
+tells the user what may have happened when the answer was lost.
 """
 
 from __future__ import annotations
@@ -22,6 +32,9 @@ _STORAGE = "/api/content/orders-storage"
 _PAY = "/api/content/payments"
 
 
+_IF_LOST = "the request may have taken effect; check before re-running"
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     """One API call: how it is made and which schema its success body follows."""
@@ -34,6 +47,7 @@ class Endpoint:
     idempotent: bool
 
     success_status: int = 200
+    if_lost: str = _IF_LOST
 
     def url_path(self, **params: str | int) -> str:
         """The path with its `{placeholders}` filled, e.g. `/api/content/forms/marker/order`."""
@@ -47,16 +61,39 @@ class Endpoint:
 
 
 def _e(
-    name: str, method: HttpMethod, path: str, schema: str, *, user: bool, status: int = 200
+    name: str,
+    method: HttpMethod,
+    path: str,
+    schema: str,
+    *,
+    user: bool,
+    status: int = 200,
+    idempotent: bool | None = None,
+    if_lost: str = _IF_LOST,
 ) -> Endpoint:
-    return Endpoint(name, method, path, schema, user, method in ("GET", "PUT"), status)
+    safe = method in ("GET", "PUT") if idempotent is None else idempotent
+    return Endpoint(name, method, path, schema, user, safe, status, if_lost)
 
 
 ENDPOINTS: dict[str, Endpoint] = {
     e.name: e
     for e in (
-        _e("auth", "POST", _AUTH + "/marker/{marker}/users/auth", "auth_entity", user=False),
-        _e("refresh", "POST", _AUTH + "/marker/{marker}/users/refresh", "auth_entity", user=False),
+        _e(
+            "auth",
+            "POST",
+            _AUTH + "/marker/{marker}/users/auth",
+            "auth_entity",
+            user=False,
+            if_lost="the sign-in may have succeeded; run the scenario again",
+        ),
+        _e(
+            "refresh",
+            "POST",
+            _AUTH + "/marker/{marker}/users/refresh",
+            "auth_entity",
+            user=False,
+            if_lost="the refresh token may have been spent; sign in again",
+        ),
         _e("logout", "POST", _AUTH + "/marker/{marker}/users/logout", "logout_result", user=True),
         _e(
             "sign_up",
@@ -64,6 +101,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             _AUTH + "/marker/{marker}/users/sign-up",
             "sign_up_entity",
             user=False,
+            if_lost="the user may have been signed up; check before signing up again",
         ),
         _e("auth_provider", "GET", _AUTH + "/marker/{marker}", "auth_provider", user=False),
         _e("auth_providers", "GET", _AUTH, "auth_provider_list", user=False),
@@ -74,7 +112,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         _e("orders", "GET", _STORAGE + "/marker/{marker}/orders", "order_list", user=True),
         _e("order", "GET", _STORAGE + "/marker/{marker}/orders/{id}", "order", user=True),
         _e(
-            "create_order", "POST", _STORAGE + "/marker/{marker}/orders", "created_order", user=True
+            "create_order",
+            "POST",
+            _STORAGE + "/marker/{marker}/orders",
+            "created_order",
+            user=True,
+            if_lost="the order may have been created; check the storage before re-running",
         ),
         _e(
             "update_order",
@@ -83,7 +126,14 @@ ENDPOINTS: dict[str, Endpoint] = {
             "created_order",
             user=True,
         ),
-        _e("preview_order", "POST", _STORAGE + "/orders/preview", "order_preview", user=True),
+        _e(
+            "preview_order",
+            "POST",
+            _STORAGE + "/orders/preview",
+            "order_preview",
+            user=True,
+            idempotent=True,  # computes totals, creates nothing
+        ),
         _e(
             "order_statuses",
             "GET",
@@ -92,15 +142,39 @@ ENDPOINTS: dict[str, Endpoint] = {
             user=False,
         ),
         _e("refunds", "GET", "/api/content/orders/{id}/refund", "refund_list", user=True),
-        _e("create_refund", "POST", "/api/content/orders/{id}/refund", "refund_result", user=True),
         _e(
-            "cancel_refund", "DELETE", "/api/content/orders/{id}/refund", "refund_result", user=True
+            "create_refund",
+            "POST",
+            "/api/content/orders/{id}/refund",
+            "refund_result",
+            user=True,
+            if_lost="the refund request may have been created; check the order's refunds "
+            "before re-running",
+        ),
+        _e(
+            "cancel_refund",
+            "DELETE",
+            "/api/content/orders/{id}/refund",
+            "refund_result",
+            user=True,
+            idempotent=False,  # a second DELETE answers 404 "Request not found"
+            if_lost="the refund request may have been cancelled; check the order's refunds "
+            "before re-running",
         ),
         _e("sessions", "GET", _PAY + "/sessions/", "session_list", user=True),
         _e("session", "GET", _PAY + "/sessions/{id}", "session", user=True),
         _e("session_by_order", "GET", _PAY + "/sessions/order/{id}", "session_by_order", user=True),
         # R:orders.md reports 201 for createSession; every other success is 200.
-        _e("create_session", "POST", _PAY + "/sessions", "session", user=True, status=201),
+        _e(
+            "create_session",
+            "POST",
+            _PAY + "/sessions",
+            "session",
+            user=True,
+            status=201,
+            if_lost="the payment session may have been created; check the order's sessions "
+            "before re-running",
+        ),
         _e("update_session", "PUT", _PAY + "/sessions/{id}", "session", user=True),
         _e("accounts", "GET", _PAY + "/accounts", "payment_account_list", user=True),
         _e("account", "GET", _PAY + "/accounts/{id}", "payment_account", user=True),

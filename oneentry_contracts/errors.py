@@ -7,6 +7,9 @@
     │   └── UnexpectedStatus      a status code other than the one the step expects
     ├── CassetteError             a cassette is missing, malformed, stale or not fully used
     ├── TransportError            the project could not be reached, timed out, or answered non-JSON
+    │   ├── RetriesExhausted      every attempt of a retried request failed
+    │   └── OutcomeUnknown        a non-idempotent request was sent, but its answer was lost
+    ├── AuthenticationError       the access token expired and the refresh was refused
     └── FormConfigMismatch        the admin's form configuration differs from what scenarios send
 
 Every message says what failed, where, and how to fix it. Callers that print errors to a person
@@ -18,11 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AuthenticationError",
     "CassetteError",
     "ConfigError",
     "ContractViolation",
     "FormConfigMismatch",
     "HarnessError",
+    "OutcomeUnknown",
+    "RetriesExhausted",
     "SchemaViolation",
     "TransportError",
     "UnexpectedStatus",
@@ -112,6 +118,46 @@ class TransportError(HarnessError):
         super().__init__(message)
         self.endpoint = endpoint
         self.url = url
+
+
+class RetriesExhausted(TransportError):
+    """A retried request failed on every attempt; `attempts` describes each one, in order."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: tuple[str, ...],
+        endpoint: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, url=url)
+        self.attempts = attempts
+
+
+class OutcomeUnknown(TransportError):
+    """A request that must not be repeated (createOrder, ...) may have reached the server, but
+    no answer arrived; it was not retried. `attempts` describes each attempt, in order."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: tuple[str, ...],
+        endpoint: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, url=url)
+        self.attempts = attempts
+
+
+class AuthenticationError(HarnessError):
+    """A step expected success, but the access token expired and the refresh was refused."""
+
+    def __init__(self, message: str, *, endpoint: str | None = None, status: int = 0) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.status = status
 
 
 class FormConfigMismatch(HarnessError):

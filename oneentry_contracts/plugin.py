@@ -14,6 +14,7 @@ library never imports the sandbox.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from collections.abc import Generator, Iterator, Mapping
@@ -32,6 +33,7 @@ from oneentry_contracts.contract import ContractApi
 from oneentry_contracts.errors import CassetteError, HarnessError
 from oneentry_contracts.formdata import FormDataFaker, seed_for
 from oneentry_contracts.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
+from oneentry_contracts.retry import RetryPolicy, no_wait
 from oneentry_contracts.schemas import SchemaStore
 from oneentry_contracts.scrub import Scrubber, ScrubConfig
 from oneentry_contracts.target import Target
@@ -279,6 +281,12 @@ def default_cassette_name(request: pytest.FixtureRequest) -> str:
     return _cassette_name(request.node, template) if template else _slug(request.node.name)
 
 
+def retry_policy(config: Config, mode: Mode) -> RetryPolicy:
+    """The configured retries; a replay repeats recorded attempts without waiting."""
+    policy = RetryPolicy(config.retry_attempts, config.retry_backoff, config.retry_max_delay)
+    return dataclasses.replace(policy, sleep=no_wait) if mode == "replay" else policy
+
+
 def rerecord_command(item: pytest.Item) -> str:
     return f"oneentry-contracts run --record --only {shlex.quote(item.nodeid)}"
 
@@ -313,6 +321,7 @@ def api(
         http=oneentry_http,
         lang_code=oneentry_config.lang_code,
         provider_marker=oneentry_config.auth_provider,
+        retry=retry_policy(oneentry_config, oneentry_mode),
     )
     strict = oneentry_config.strict or bool(request.config.getoption("--oneentry-strict"))
     origin = shown if oneentry_mode != "live" else oneentry_config.host_placeholder

@@ -7,7 +7,13 @@ next `times` matching requests (omitted = forever). Rules come from the project 
     {"method": "GET", "path": "/api/content/forms/marker/order", "status": 503, "times": 3}
     {"path": "/api/content/orders-storage/marker/orders/orders", "latency_ms": 1500}
     {"method": "POST", "drop": "after", "times": 1}
+    {"path": "/api/content/forms", "status": 429, "headers": {"Retry-After": "2"}, "times": 1}
+    {"status": 502, "body": "<html><body>Bad gateway</body></html>",
+     "headers": {"Content-Type": "text/html"}}
 
+`headers` are added to the answer of a `status` rule; `body` replaces its JSON error body with
+these exact characters (`text/plain` unless `headers` name a Content-Type), and lets `status`
+be a success too (200..599), e.g. `{"status": 200, "body": ""}` for an empty answer.
 `drop: before` closes the TCP connection without handling the request; `drop: after` handles
 it (state is committed) and then closes the connection without sending the response.
 The first matching rule wins; the middleware in `middleware.py` applies it.
@@ -23,7 +29,17 @@ from typing import Literal, cast
 __all__ = ["DropMode", "FaultBook", "FaultRule", "RuleError", "parse_rule"]
 
 DropMode = Literal["before", "after"]
-_KEYS = ("method", "path", "status", "message", "latency_ms", "drop", "times")
+_KEYS = (
+    "method",
+    "path",
+    "status",
+    "message",
+    "headers",
+    "body",
+    "latency_ms",
+    "drop",
+    "times",
+)
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
@@ -44,6 +60,8 @@ class FaultRule:
     path: str | None = None
     status: int | None = None
     message: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
     latency_ms: int = 0
     drop: DropMode | None = None
     times: int | None = None
@@ -54,7 +72,9 @@ class FaultRule:
         )
 
     def as_json(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in _KEYS}
+        shown = {k: getattr(self, k) for k in _KEYS}
+        shown["headers"] = dict(self.headers)
+        return shown
 
 
 def _int(data: Mapping[str, object], key: str, low: int, high: int) -> int | None:
@@ -90,23 +110,41 @@ def parse_rule(data: object) -> FaultRule:
     path = _str(data, "path")
     if path is not None and not path.startswith("/"):
         raise RuleError("path", f"expected an absolute path starting with '/', got {path!r}")
+    headers = _headers(data)
+    body = _str(data, "body")
     drop = _str(data, "drop")
     if drop is not None and drop not in ("before", "after"):
         raise RuleError("drop", f"expected 'before' or 'after', got {drop!r}")
     rule = FaultRule(
         method=method.upper() if method else None,
         path=path,
-        status=_int(data, "status", 400, 599),
+        status=_int(data, "status", 200 if body is not None else 400, 599),
         message=_str(data, "message"),
+        headers=headers,
+        body=body,
         latency_ms=_int(data, "latency_ms", 0, 600_000) or 0,
         drop=cast("DropMode | None", drop),
         times=_int(data, "times", 1, 1_000_000_000),
     )
+    for key in ("headers", "body"):
+        if data.get(key) is not None and rule.status is None:
+            raise RuleError(key, "needs a status to answer with")
     if rule.status is None and rule.drop is None and rule.latency_ms == 0:
         raise RuleError("<rule>", "does nothing; give status, latency_ms or drop")
     if rule.status is not None and rule.drop is not None:
         raise RuleError("drop", "cannot be combined with status")
     return rule
+
+
+def _headers(data: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    value = data.get("headers")
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise RuleError("headers", f"expected a mapping of strings to strings, got {value!r}")
+    return tuple(value.items())
 
 
 class FaultBook:

@@ -4,7 +4,8 @@ For every HTTP request, in this order:
 1. `/__sandbox/...` (control API) and `GET /` (health) go straight to the routes (so
    readiness polls do not disturb a deterministic run);
 2. a deterministic clock moves one step;
-3. the first matching fault rule fires: latency, an error status, or a dropped connection;
+3. the first matching fault rule fires: latency, an error status (with extra headers or a raw
+   body), or a dropped connection;
 4. `/api/...` without the right `x-app-token` is refused: 403;
 5. a POST to `/api/...` without `x-device-metadata` is refused: 400 (configurable).
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oneentry_sandbox.clock import iso
@@ -55,9 +56,11 @@ class SandboxMiddleware:
         self.state = state
         self.app_token = app_token
 
-    def _error(self, status: int, message: str) -> JSONResponse:
+    def _error(
+        self, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> JSONResponse:
         body = error_json(status, message, iso(self.state.clock.now()))
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(body, status_code=status, headers=headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,9 +85,13 @@ class SandboxMiddleware:
         elif rule.drop == "after":
             await self._guarded(scope, receive, _swallow)
             await _drop(send)
+        elif rule.status is not None and rule.body is not None:
+            headers = dict(rule.headers)
+            raw = Response(rule.body, rule.status, headers=headers, media_type="text/plain")
+            await raw(scope, receive, send)
         elif rule.status is not None:
             message = rule.message or f"Injected fault: {rule.status}"
-            await self._error(rule.status, message)(scope, receive, send)
+            await self._error(rule.status, message, dict(rule.headers))(scope, receive, send)
         else:
             await self._guarded(scope, receive, send)
 

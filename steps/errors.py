@@ -35,6 +35,7 @@ def another_api(
         http=http,
         lang_code=config.lang_code,
         provider_marker=config.auth_provider,
+        retry=api.client.retry_policy,
     )
     return dataclasses.replace(api, client=client)
 

@@ -15,7 +15,14 @@ from oneentry_contracts.client import (
     dump_json,
     make_http_client,
 )
-from oneentry_contracts.errors import ConfigError, ContractViolation, TransportError
+from oneentry_contracts.errors import (
+    ConfigError,
+    ContractViolation,
+    OutcomeUnknown,
+    RetriesExhausted,
+    TransportError,
+)
+from oneentry_contracts.retry import RetryPolicy
 
 BASE = "https://project.oneentry.test"
 APP_TOKEN = "app-token-SECRET-1234567890"
@@ -53,7 +60,8 @@ def make_client() -> Iterator[MakeClient]:
         server = Server(handler)
         http = httpx.Client(transport=httpx.MockTransport(server))
         opened.append(http)
-        return OneEntryClient(BASE + "/", APP_TOKEN, http=http), server
+        policy = RetryPolicy(sleep=lambda seconds: None)  # test_retries.py covers retrying
+        return OneEntryClient(BASE + "/", APP_TOKEN, http=http, retry=policy), server
 
     yield make
     for http in opened:
@@ -296,20 +304,22 @@ def test_refresh_uses_the_login_provider(make_client: MakeClient) -> None:
 def test_non_json_answers_are_transport_errors(
     make_client: MakeClient, response: httpx.Response, fragment: str
 ) -> None:
-    client, _ = make_client(lambda r: response)
+    client, server = make_client(lambda r: response)
     with pytest.raises(TransportError) as caught:
-        client.call("form", path={"marker": "order"})
+        client.call("create_order", path={"marker": "guest_orders"}, json={})
     text = str(caught.value)
     assert fragment in text
-    assert f"form answered {response.status_code}" in text
+    assert f"create_order (POST {ORDERS_PATH}) answered {response.status_code}" in text
     assert "content-type:" in text
     assert "How to fix:" in text
     assert APP_TOKEN not in text
-    assert caught.value.endpoint == "form"
+    assert "project.oneentry.test" not in text
+    assert caught.value.endpoint == "create_order"
+    assert len(server.requests) == 1  # a createOrder is never repeated
 
 
 def test_long_non_json_body_is_cut_to_about_200_characters(make_client: MakeClient) -> None:
-    client, _ = make_client(lambda r: httpx.Response(503, text="x" * 5000))
+    client, _ = make_client(lambda r: httpx.Response(500, text="x" * 5000))
     with pytest.raises(TransportError) as caught:
         client.call("forms")
     assert "x" * 200 in str(caught.value)
@@ -329,27 +339,43 @@ def test_tokens_are_redacted_from_error_excerpts(make_client: MakeClient) -> Non
 
 
 @pytest.mark.parametrize(
-    ("error", "headline"),
+    ("error", "kind", "headline", "sent"),
     [
-        (httpx.ReadTimeout("read timed out"), "create_order timed out (ReadTimeout)"),
-        (httpx.ConnectError("connection refused"), "create_order could not reach the project"),
+        (
+            httpx.ReadTimeout(f"read timed out {BASE}"),
+            OutcomeUnknown,
+            f"create_order (POST {ORDERS_PATH}) was sent, but its answer was lost",
+            1,
+        ),
+        (
+            httpx.ConnectError(f"connection refused to {BASE}"),
+            RetriesExhausted,
+            f"create_order (POST {ORDERS_PATH}) failed; gave up after 4 attempt(s)",
+            4,
+        ),
     ],
+    ids=["timeout", "refused"],
 )
-def test_timeouts_and_connection_errors_name_endpoint_and_url(
-    make_client: MakeClient, error: httpx.TransportError, headline: str
+def test_timeouts_and_connection_errors_name_endpoint_and_path(
+    make_client: MakeClient,
+    error: httpx.TransportError,
+    kind: type[TransportError],
+    headline: str,
+    sent: int,
 ) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise error
 
-    client, _ = make_client(handler)
-    with pytest.raises(TransportError) as caught:
+    client, server = make_client(handler)
+    with pytest.raises(kind) as caught:
         client.call("create_order", path={"marker": "guest_orders"}, json={})
     text = str(caught.value)
-    assert headline in text
-    assert f"POST {BASE}{ORDERS_PATH}" in text
+    assert text.startswith(headline)
     assert "How to fix:" in text
-    assert caught.value.url == BASE + ORDERS_PATH
+    assert caught.value.url == f"POST {ORDERS_PATH}"
     assert APP_TOKEN not in text
+    assert "project.oneentry.test" not in text
+    assert len(server.requests) == sent
 
 
 def test_make_http_client_sets_every_timeout_and_no_redirects() -> None:

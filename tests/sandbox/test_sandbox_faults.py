@@ -70,8 +70,47 @@ def test_bad_fault_rule_is_400(sb: SandboxServer) -> None:
         _fault(sb, {"colour": 1}),
         400,
         "fault rule: colour: unknown key; known keys: method, path, status, message, "
-        "latency_ms, drop, times",
+        "headers, body, latency_ms, drop, times",
     )
+    assert_error(
+        _fault(sb, {"body": "<html></html>"}),
+        400,
+        "fault rule: body: needs a status to answer with",
+    )
+    assert_error(
+        _fault(sb, {"status": 429, "headers": {"Retry-After": 2}}),
+        400,
+        "fault rule: headers: expected a mapping of strings to strings, got {'Retry-After': 2}",
+    )
+    assert_error(
+        _fault(sb, {"status": 200}), 400, "fault rule: status: expected 400..599, got 200"
+    )
+
+
+def test_status_fault_with_headers_keeps_the_error_body(sb: SandboxServer, api: Api) -> None:
+    rule = {"path": FORM, "status": 429, "headers": {"Retry-After": "3"}, "times": 1}
+    assert _fault(sb, rule).json()["headers"] == {"Retry-After": "3"}
+    answer = api.get(FORM)
+    assert_error(answer, 429, "Injected fault: 429")
+    assert answer.headers["retry-after"] == "3"
+    assert "retry-after" not in api.get(FORM).headers
+
+
+def test_status_fault_with_a_raw_body(sb: SandboxServer, api: Api) -> None:
+    page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    html = {"status": 502, "body": page, "headers": {"Content-Type": "text/html"}, "times": 1}
+    _fault(sb, {"path": FORM, **html})
+    _fault(sb, {"path": FORM, "status": 200, "body": "", "times": 1})
+    _fault(sb, {"path": FORM, "status": 500, "body": "oops", "times": 1})
+    answer = api.get(FORM)
+    assert (answer.status_code, answer.text) == (502, page)
+    assert answer.headers["content-type"] == "text/html"
+    empty = api.get(FORM)
+    assert (empty.status_code, empty.content) == (200, b"")
+    plain = api.get(FORM)
+    assert (plain.status_code, plain.text) == (500, "oops")
+    assert plain.headers["content-type"].startswith("text/plain")
+    assert api.get(FORM).json()["identifier"] == "order"
 
 
 def test_state_reset_and_price_control(sb: SandboxServer, user: Api) -> None:

@@ -1,0 +1,70 @@
+"""The `[recording]` retry keys: read, validated, and turned into the scenarios' RetryPolicy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oneentry_contracts.config import Config, load_config
+from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.plugin import retry_policy
+from oneentry_contracts.retry import RetryPolicy, no_wait
+
+
+def write(tmp_path: Path, recording: str) -> Path:
+    (tmp_path / "oneentry-contracts.toml").write_text(f"[recording]\n{recording}\n", "utf-8")
+    return tmp_path
+
+
+def test_defaults() -> None:
+    config = Config()
+    assert (config.retry_attempts, config.retry_backoff, config.retry_max_delay) == (4, 0.5, 8.0)
+    assert retry_policy(config, "live") == RetryPolicy(attempts=4, backoff=0.5, max_delay=8.0)
+
+
+def test_keys_are_read_and_become_the_policy(tmp_path: Path) -> None:
+    root = write(tmp_path, "retry_attempts = 2\nretry_backoff = 1\nretry_max_delay = 30.5")
+    config = load_config(root)
+    live = retry_policy(config, "record")
+    assert (live.attempts, live.backoff, live.max_delay) == (2, 1.0, 30.5)
+    assert live.sleep is not no_wait
+    assert retry_policy(config, "replay").sleep is no_wait  # a replay never waits
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            'retry_attempts = "3"',
+            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number, got '3'",
+        ),
+        (
+            "retry_attempts = 2.5",
+            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number, got 2.5",
+        ),
+        (
+            "retry_attempts = 0",
+            "oneentry-contracts.toml: [recording.retry_attempts] must be 1 (no retries) to 10 "
+            "attempts per request",
+        ),
+        (
+            "retry_backoff = -1",
+            "oneentry-contracts.toml: [recording.retry_backoff] must be zero or a positive number "
+            "of seconds",
+        ),
+        (
+            "retry_max_delay = true",
+            "oneentry-contracts.toml: [recording.retry_max_delay] must be a number, got True",
+        ),
+        (
+            "retries = 3",
+            "oneentry-contracts.toml: [recording.retries] is not a known key; known keys here: "
+            "retry_attempts, retry_backoff, retry_max_delay, strict, timeout",
+        ),
+    ],
+)
+def test_bad_values_name_the_file_and_key(tmp_path: Path, line: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, line))
+    assert str(caught.value) == message
