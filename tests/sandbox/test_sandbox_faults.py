@@ -82,9 +82,7 @@ def test_bad_fault_rule_is_400(sb: SandboxServer) -> None:
         400,
         "fault rule: headers: expected a mapping of strings to strings, got {'Retry-After': 2}",
     )
-    assert_error(
-        _fault(sb, {"status": 200}), 400, "fault rule: status: expected 400..599, got 200"
-    )
+    assert_error(_fault(sb, {"status": 200}), 400, "fault rule: status: expected 400..599, got 200")
 
 
 def test_status_fault_with_headers_keeps_the_error_body(sb: SandboxServer, api: Api) -> None:
