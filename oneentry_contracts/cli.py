@@ -33,6 +33,7 @@ from oneentry_contracts.config import LiveSettings, load_config
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
 from oneentry_contracts.formcheck_cli import run as check_forms_main
+from oneentry_contracts.preflight import check_project
 from oneentry_contracts.progress import Progress, run_with_progress
 from oneentry_contracts.report import prepare_report_dir
 from oneentry_contracts.summary import SUMMARY_ENV
@@ -175,9 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_forms_main(args)
     try:
         config = load_config(args.root)  # fail fast, before pytest starts, on a broken file
-        if args.project:
-            LiveSettings.from_env(config)  # and on a missing ONEENTRY_* variable
+        live = LiveSettings.from_env(config) if args.project else None  # a missing variable
         pytest_args = _pytest_args(args)
+        if live is not None:
+            check_project(config, live, args.root)  # reachable, and takes the app token?
     except HarnessError as error:
         print(f"oneentry-contracts: {error}", file=sys.stderr)
         return EXIT_USAGE
