@@ -20,12 +20,12 @@ from typing import Any, Final
 
 import httpx
 
+from oneentry_contracts.bodies import parse_body
 from oneentry_contracts.endpoints import Endpoint, endpoint
 from oneentry_contracts.errors import (
     AuthenticationError,
     ConfigError,
     ContractViolation,
-    TransportError,
 )
 from oneentry_contracts.retry import RetryPolicy, send_with_retries
 
@@ -52,7 +52,6 @@ DEFAULT_DEVICE_METADATA: Final = (
 
 _SDK_DEFAULT_PROVIDER = "email"  # the SDK refreshes through `email` when no provider is known
 _NO_REFRESH = frozenset({"auth", "refresh"})
-_EXCERPT = 200
 
 
 class _Nothing:
@@ -301,48 +300,11 @@ class OneEntryClient:
         return ApiResponse(
             endpoint=ep,
             status=raw.status_code,
-            body=self._parse(ep, where, raw),
+            body=parse_body(ep, where, raw, self._redact),
             url=str(raw.request.url),
             request_json=body,
             content_type=raw.headers.get("content-type", ""),
             empty=not raw.content.strip(),
-        )
-
-    def _parse(self, ep: Endpoint, where: str, raw: httpx.Response) -> Any:
-        content = raw.content
-        content_type = raw.headers.get("content-type", "")
-        if not content.strip():
-            if raw.is_success:
-                return {}  # the SDK turns an empty 2xx body into {}; contract.py checks it
-            problem = "an empty body where a JSON error body was expected"
-            fix = "the server or a proxy in front of it failed without explaining"
-        else:
-            try:
-                return json.loads(content)
-            except (ValueError, UnicodeDecodeError):
-                pass
-            if "html" in content_type or content.lstrip()[:1] == b"<":
-                problem = "an HTML page where JSON was expected"
-                fix = (
-                    "an HTML page usually comes from a proxy, gateway or login wall in front of "
-                    "the API: check that the project URL is the API host itself and that the "
-                    "project is up"
-                )
-            else:
-                problem = "a body that is not JSON"
-                fix = (
-                    "a cut-off JSON body means the connection broke mid-answer: run again; if "
-                    "it persists, look at the server's logs"
-                )
-        text = content.decode("utf-8", errors="replace")
-        excerpt = self._redact(text[:_EXCERPT]) + ("…" if len(text) > _EXCERPT else "")
-        raise TransportError(
-            f"{ep.name} ({where}) answered {raw.status_code} {raw.reason_phrase} with {problem} "
-            f"(content-type: {content_type or '(none)'}; {len(content)} bytes: {excerpt!r}).\n"
-            f"How to fix: {fix}. When replaying, the cassette holds this answer: re-record the "
-            "scenario.",
-            endpoint=ep.name,
-            url=where,
         )
 
     def _refresh_refused(self, ep: Endpoint, url: str) -> AuthenticationError:

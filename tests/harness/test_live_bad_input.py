@@ -19,6 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from oneentry_contracts.client import ApiResponse
+from oneentry_contracts.contract import expect_status
+from oneentry_contracts.endpoints import endpoint
+from oneentry_contracts.errors import UnexpectedStatus
 from oneentry_sandbox import SandboxServer
 
 APP_TOKEN = "bad-input-app-token-0123456789"
@@ -206,3 +210,20 @@ def test_a_lost_create_order_mid_run_fails_that_scenario_clearly(sb: SandboxServ
     )
     assert "The order may have been created; check the storage before re-running." in output
     assert httpx.get(sb.base_url + "/__sandbox/state").json()["orders"] == 1
+
+
+def test_a_403_in_a_step_explains_the_app_token() -> None:
+    answer = ApiResponse(
+        endpoint=endpoint("storages"),
+        status=403,
+        body={"statusCode": 403, "message": "Forbidden"},
+        url="https://project.oneentry.test/api/content/orders-storage",
+    )
+    with pytest.raises(UnexpectedStatus) as caught:
+        expect_status(answer)
+    assert str(caught.value).splitlines()[-1] == (
+        "How to fix: a 403 on every call means the app token is wrong: check ONEENTRY_APP_TOKEN "
+        "(the project's app token, from the admin panel's settings) when running --project. On "
+        "one call only, the entity is closed or the user lacks a permission in the admin panel."
+    )
+    assert expect_status(answer, 403)["message"] == "Forbidden"  # a refusal step still passes
