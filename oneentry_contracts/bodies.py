@@ -11,7 +11,7 @@ import httpx
 from oneentry_contracts.endpoints import Endpoint
 from oneentry_contracts.errors import TransportError
 
-__all__ = ["parse_body"]
+__all__ = ["empty_body_error", "parse_body"]
 
 _EXCERPT = 200
 
@@ -54,4 +54,19 @@ def parse_body(ep: Endpoint, where: str, raw: httpx.Response, redact: Callable[[
         "scenario.",
         endpoint=ep.name,
         url=where,
+    )
+
+
+def empty_body_error(
+    ep: Endpoint, status: int, content_type: str, schema: str, origin: str
+) -> TransportError:
+    """An empty 2xx body where the endpoint's schema wants JSON (the SDK would make it `{}`)."""
+    return TransportError(
+        f"{ep.name} ({ep}) answered {status} with an empty body where JSON "
+        f"({schema}) was expected (content-type: {content_type or '(none)'}; "
+        f"in {origin}).\nHow to fix: check that the project URL is the API host "
+        "itself and not a proxy that swallows bodies, and the server's logs; when "
+        "replaying, the cassette holds this answer: re-record the scenario.",
+        endpoint=ep.name,
+        url=str(ep),
     )

@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         live = LiveSettings.from_env(config) if args.project else None  # a missing variable
         pytest_args = _pytest_args(args)
         if live is not None:
-            check_project(config, live, args.root)  # reachable, and takes the app token?
+            check_project(config, live)  # reachable, and takes the app token?
     except HarnessError as error:
         print(f"oneentry-contracts: {error}", file=sys.stderr)
         return EXIT_USAGE

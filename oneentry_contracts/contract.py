@@ -16,9 +16,10 @@ from typing import Any
 
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
+from oneentry_contracts.bodies import empty_body_error
 from oneentry_contracts.client import NOTHING, ApiResponse, OneEntryClient
 from oneentry_contracts.endpoints import ERROR_SCHEMA
-from oneentry_contracts.errors import SchemaViolation, TransportError, UnexpectedStatus
+from oneentry_contracts.errors import SchemaViolation, UnexpectedStatus
 from oneentry_contracts.recording import explain_replay_failure
 from oneentry_contracts.schemas import SchemaStore
 
@@ -82,15 +83,8 @@ class ContractApi:
         except SchemaViolation:
             if not response.empty:
                 raise
-            ep = response.endpoint
-            raise TransportError(
-                f"{ep.name} ({ep}) answered {response.status} with an empty body where JSON "
-                f"({schema}) was expected (content-type: {response.content_type or '(none)'}; "
-                f"in {self.origin}).\nHow to fix: check that the project URL is the API host "
-                "itself and not a proxy that swallows bodies, and the server's logs; when "
-                "replaying, the cassette holds this answer: re-record the scenario.",
-                endpoint=ep.name,
-                url=str(ep),
+            raise empty_body_error(
+                response.endpoint, response.status, response.content_type, schema, self.origin
             ) from None
         return response
 

@@ -9,42 +9,38 @@ the CLI exits 2. The message names the environment variable to fix, never its va
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from oneentry_contracts.bodies import empty_body_error
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, LiveSettings
-from oneentry_contracts.contract import ContractApi
-from oneentry_contracts.errors import ConfigError, SchemaViolation, TransportError
+from oneentry_contracts.errors import ConfigError, TransportError
 from oneentry_contracts.retry import RetryPolicy
-from oneentry_contracts.schemas import SchemaStore, default_store
 
 __all__ = ["check_project"]
 
 _ENDPOINT = "auth_providers"
 
 
-def check_project(config: Config, live: LiveSettings, root: Path) -> None:
+def check_project(config: Config, live: LiveSettings) -> None:
     """Raise a `HarnessError` (exit 2) when the project cannot be used at all."""
-    schema_dir = root / "schemas"
-    schemas = SchemaStore.load(schema_dir) if schema_dir.is_dir() else default_store()
     policy = RetryPolicy(config.retry_attempts, config.retry_backoff, config.retry_max_delay)
     with make_http_client(config.timeout) as http:
         client = OneEntryClient(
             live.project_url, live.app_token, http=http, lang_code=config.lang_code, retry=policy
         )
-        api = ContractApi(client, schemas, origin=f"the project in {config.url_env}")
+        origin = f"the project in {config.url_env}"
         try:
-            answer = api.call(_ENDPOINT, params={"langCode": config.lang_code})
-        except SchemaViolation:
-            return  # the project answers; the scenarios report contract drift in full
+            answer = client.call(_ENDPOINT, params={"langCode": config.lang_code})
+            if answer.ok and answer.empty:
+                ep = answer.endpoint
+                raise empty_body_error(ep, answer.status, answer.content_type, ep.schema, origin)
         except TransportError as error:
             raise TransportError(
-                f"the project in {config.url_env} could not be used, so no scenario ran: {error}",
+                f"{origin} could not be used, so no scenario ran: {error}",
                 endpoint=error.endpoint,
                 url=error.url,
             ) from None
     if answer.ok:
-        return
+        return  # the scenarios check the body against its schema
     body = answer.body
     message = body.get("message") if isinstance(body, dict) else None
     said = f' "{message}"' if isinstance(message, str) and message else ""
