@@ -25,7 +25,9 @@ from oneentry_sandbox.config import ProjectConfig
 from oneentry_sandbox.loader import default_project
 from oneentry_sandbox.state import SandboxState
 
-__all__ = ["SandboxServer", "bind", "make_server"]
+__all__ = ["KEEP_ALIVE_S", "SandboxServer", "bind", "make_server"]
+
+KEEP_ALIVE_S = 65  # seconds an idle keep-alive connection stays open
 
 
 class _Server(uvicorn.Server):
@@ -80,6 +82,10 @@ def make_server(state: SandboxState, app_token: str) -> uvicorn.Server:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=2,
+        # Longer than any client keeps an idle connection (httpx: 5 s, like uvicorn's default):
+        # with equal limits the server may close a connection just as a client reuses it, and
+        # the request fails with "Server disconnected without sending a response".
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     return _Server(config)
 

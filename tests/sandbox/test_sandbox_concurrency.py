@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 
 from oneentry_sandbox import SandboxServer
 from tests.sandbox.sandbox_kit import AUTH, REGISTERED, STORAGE, Api, auth_body, order_body
@@ -65,3 +69,28 @@ def test_same_user_from_eight_threads(sb: SandboxServer, user: Api) -> None:
     assert sorted(o["id"] for o in listing["items"]) == sorted(ids)
     for order_id in ids:
         assert user.get(f"{ORDERS}/{order_id}").status_code == 200
+
+
+def _get_root(sock: socket.socket) -> bytes:
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: sandbox\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
+def test_idle_connection_outlives_the_clients_keep_alive(sb: SandboxServer) -> None:
+    """The cause of test_same_user_from_eight_threads' flakiness under load: the server closed
+    idle connections after 5 s, exactly when httpx (keepalive_expiry 5 s) may still reuse one,
+    so a request could meet a closing connection ("Server disconnected without sending a
+    response"). The server must keep an idle connection longer than its clients do."""
+    client_expiry = httpx.Limits().keepalive_expiry  # httpx's default, as the clients use it
+    assert client_expiry is not None
+    host, port = sb.base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        assert _get_root(sock).startswith(b"HTTP/1.1 200")
+        time.sleep(client_expiry + 0.5)  # idle past the client's limit; no timing is asserted
+        assert _get_root(sock).startswith(b"HTTP/1.1 200"), "the server closed the connection"
