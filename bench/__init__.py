@@ -1,0 +1,1 @@
+"""The performance benchmark of the scenario harness (issue 7); see bench/README.md."""
