@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m bench", description="Benchmark the scenario harness (issue 7)."
     )
     parser.add_argument("--sizes", type=_sizes, default=(50, 200, 800), help="e.g. 50,200,800")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of every variant")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every variant")
     parser.add_argument("--readme", type=Path, default=README, help="where results go")
     parser.add_argument("--no-readme", action="store_true", help="print the results only")
     parser.add_argument("--json", type=Path, help="also write every measurement as JSON")
