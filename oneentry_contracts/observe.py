@@ -13,12 +13,12 @@ With `ONEENTRY_EVENTS_FILE` set (by `oneentry-contracts run`) it appends progres
 Records are built in the process that runs the scenario, from pytest-bdd's step hooks and the
 session HTTP client's responses, and travel to the controller on the teardown report (an
 attribute survives xdist's report serialisation). A failing step's error, request, response and
-schema violation pass through the scenario's scrubber, the one its cassette uses.
+schema violation pass through the scenario's scrubber, the one its cassette uses
+(`oneentry_contracts.capture`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Generator
@@ -29,20 +29,18 @@ from typing import Any
 import httpx
 import pytest
 from pytest_bdd import reporting as bdd_reporting
-from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
-from oneentry_contracts.errors import ConfigError, HarnessError, SchemaViolation
+from oneentry_contracts.capture import error_text, exchange_of, violation_of
+from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.events import EVENTS_ENV, emit
 from oneentry_contracts.plugin import cassette_path, scenario_template
 from oneentry_contracts.report import (
     REPORT_JSON,
     CassetteChange,
-    Exchange,
     Outcome,
     RunReport,
     ScenarioRecord,
     StepRecord,
-    Violation,
     prepare_report_dir,
     scenario_from_dict,
     scenario_to_dict,
@@ -221,14 +219,14 @@ class _Observer:
             return
         step = run.steps[run.current]
         scrubber = run.scrubber
-        text = _error_text(exception)
+        text = error_text(exception)
         last = self.responses[-1] if self.responses and scrubber else None
         step.record = self._step_record(
             step,
             "failed",
             error=scrubber.text(text) if scrubber else text,
-            exchange=_exchange(*last, scrubber) if last and scrubber else None,
-            violation=_violation(exception, scrubber),
+            exchange=exchange_of(*last, scrubber) if last and scrubber else None,
+            violation=violation_of(exception, scrubber),
         )
 
     def pytest_bdd_step_func_lookup_error(
@@ -331,61 +329,3 @@ class _Observer:
         report.dump(self.report_dir / REPORT_JSON)
         html = render_html(report)
         (self.report_dir / REPORT_HTML).write_text(html, encoding="utf-8")
-
-
-def _error_text(exception: BaseException) -> str:
-    if isinstance(exception, HarnessError):
-        return str(exception)
-    return f"{type(exception).__name__}: {exception}".rstrip(": ")
-
-
-def _violation(exception: BaseException, scrubber: Scrubber | None) -> Violation | None:
-    if not isinstance(exception, SchemaViolation):
-        return None
-    value = scrubber.json(exception.value) if scrubber else exception.value
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    errors = tuple(scrubber.text(e) if scrubber else e for e in exception.errors)
-    return Violation(exception.schema, exception.keyword, exception.pointer, text, errors)
-
-
-def _exchange(step: str, response: httpx.Response, scrubber: Scrubber) -> Exchange | None:
-    """The response and its request, through the same scrubbing hooks a cassette uses."""
-    request = response.request
-    try:
-        response_body = response.content
-    except httpx.ResponseNotRead:
-        response_body = b""
-    raw_request = VcrRequest(
-        request.method, str(request.url), request.content or None, dict(request.headers)
-    )
-    scrubbed_request = scrubber.before_record_request(raw_request)
-    headers: dict[str, list[str]] = {}
-    for name, value in response.headers.multi_items():
-        headers.setdefault(name, []).append(value)
-    scrubbed_response = scrubber.before_record_response(
-        {
-            "status": {"code": response.status_code, "message": response.reason_phrase},
-            "headers": headers,
-            "body": {"string": response_body},
-        }
-    )
-    return Exchange(
-        method=str(scrubbed_request.method),
-        url=str(scrubbed_request.uri),
-        request_headers=tuple((str(k), str(v)) for k, v in scrubbed_request.headers.items()),
-        request_body=_text(scrubbed_request.body),
-        status=response.status_code,
-        response_headers=tuple(
-            (str(k), str(v)) for k, values in scrubbed_response["headers"].items() for v in values
-        ),
-        response_body=_text(scrubbed_response["body"]["string"]),
-        step=scrubber.text(step),
-    )
-
-
-def _text(body: Any) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes):
-        return body.decode("utf-8", errors="replace")
-    return str(body)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import httpx
 import pytest
 
+from oneentry_contracts.capture import exchange_of
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.report import (
     Exchange,
@@ -16,6 +19,7 @@ from oneentry_contracts.report import (
     prepare_report_dir,
 )
 from oneentry_contracts.report_html import render_html
+from oneentry_contracts.scrub import Scrubber
 
 EXCHANGE = Exchange(
     method="POST",
@@ -91,3 +95,55 @@ def test_report_dir_must_not_be_a_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a file, not a folder"):
         prepare_report_dir(tmp_path / "file")
     assert prepare_report_dir(tmp_path / "a" / "b").is_dir()
+
+
+def test_a_failing_exchange_is_scrubbed_as_a_cassette_is() -> None:
+    from tests.harness.test_scrub import (
+        APP_TOKEN,
+        EMAIL,
+        JWT_1,
+        PASSWORD,
+        PLANTED,
+        REAL,
+        REFRESH_1,
+        config,
+    )
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = {"accessToken": JWT_1, "refreshToken": REFRESH_1, "echo": EMAIL, "at": REAL}
+        headers = {"set-cookie": f"s={APP_TOKEN}", "server": "uvicorn", "x-request-id": "r1"}
+        return httpx.Response(200, json=body, headers=headers, request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(answer)) as client:
+        response = client.post(
+            f"{REAL}/api/content/users-auth-providers/marker/email/users/auth?u={EMAIL}",
+            json={"authData": [{"marker": "password_reg", "value": PASSWORD}]},
+            headers={"x-app-token": APP_TOKEN, "Authorization": f"Bearer {JWT_1}"},
+        )
+    exchange = exchange_of("When the customer signs in", response, Scrubber(config()))
+    assert exchange is not None
+    shown = repr(exchange) + render_html(
+        RunReport(
+            "record",
+            (
+                ScenarioRecord(
+                    "n",
+                    "f",
+                    "F",
+                    "s",
+                    "failed",
+                    0.1,
+                    (StepRecord("When", "x", 1, "failed", exchange=exchange),),
+                ),
+            ),
+        )
+    )
+    for secret in PLANTED:
+        assert secret not in shown, secret
+    headers = dict(exchange.request_headers)
+    assert headers["x-app-token"] == "<APP_TOKEN>"
+    assert headers["authorization"] == "Bearer <ACCESS_TOKEN_1>"
+    assert "set-cookie" not in dict(exchange.response_headers)  # only a cassette's headers kept
+    assert exchange.url.startswith("https://project.oneentry.test/api/content/")
+    assert json.loads(exchange.response_body)["accessToken"] == "<ACCESS_TOKEN_1>"
+    assert exchange.status == 200
