@@ -73,6 +73,7 @@ FindingKind = Literal[
     "password",
     "user-email",
     "project-host",
+    "scrub-list",
     "jwt",
     "refresh-token",
     "bearer",
@@ -166,6 +167,7 @@ class KnownSecrets:
 
     values: tuple[tuple[FindingKind, str], ...] = ()
     hosts: tuple[str, ...] = ()
+    extra_patterns: tuple[str, ...] = ()  # the config's [scrub] patterns
 
     @classmethod
     def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> KnownSecrets:
@@ -183,6 +185,8 @@ class KnownSecrets:
         for user in config.users.values():
             wanted += [("password", user.password_env), ("user-email", user.email_env)]
         values = [(kind, v) for kind, name in wanted if (v := value(name)) is not None]
+        values += [("scrub-list", v) for v in config.scrub_values]
+        values += [("scrub-list", v) for name in config.scrub_env if (v := value(name))]
         hosts: list[str] = []
         url = value(config.url_env)
         placeholder_hosts = {
@@ -193,7 +197,7 @@ class KnownSecrets:
             netloc = urlsplit(url if "://" in url else f"https://{url}").netloc
             if netloc and netloc not in placeholder_hosts:
                 hosts.append(netloc)
-        return cls(tuple(values), tuple(hosts))
+        return cls(tuple(values), tuple(hosts), config.scrub_patterns)
 
     def patterns(self) -> list[tuple[FindingKind, re.Pattern[str]]]:
         """One pattern per configured value, matching its plain and URL-encoded forms."""
@@ -206,6 +210,7 @@ class KnownSecrets:
             if len(secret) < MIN_SUBSTRING_SECRET:
                 body = rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])"
             out.append((kind, re.compile(body, re.IGNORECASE if kind != "password" else 0)))
+        out += [("scrub-list", re.compile(pattern)) for pattern in self.extra_patterns]
         return out
 
 

@@ -7,6 +7,11 @@
     oneentry-contracts run --live        run against a fresh sandbox without cassettes
     oneentry-contracts run --live --project
                                          run against your project without cassettes
+    oneentry-contracts config            every setting's effective value and its source
+    oneentry-contracts init              write a commented starter oneentry-contracts.toml
+
+`run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
+`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
 
 Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
 """
@@ -29,7 +34,15 @@ from rich.table import Table
 
 from oneentry_contracts.audit import add_arguments as add_audit_arguments
 from oneentry_contracts.audit import main as audit_main
-from oneentry_contracts.config import LiveSettings, load_config
+from oneentry_contracts.config import CONFIG_FILE, LiveSettings, resolve
+from oneentry_contracts.config_cli import (
+    add_config_arguments,
+    add_init_arguments,
+    add_setting_arguments,
+    config_main,
+    init_main,
+    overrides,
+)
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
 from oneentry_contracts.formcheck_cli import run as check_forms_main
@@ -58,9 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --record/--live: use the project from ONEENTRY_* variables, not the sandbox",
     )
-    run.add_argument(
-        "--strict", action="store_true", help="fail on response fields no schema knows"
-    )
+    add_setting_arguments(run)
     run.add_argument(
         "--only",
         action="append",
@@ -83,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     add_check_forms_arguments(check_forms)
     audit = commands.add_parser("audit-cassettes", help="scan cassettes and reports for secrets")
     add_audit_arguments(audit)
+    config = commands.add_parser(
+        "config", help="show every setting's effective value and where it came from"
+    )
+    add_config_arguments(config)
+    init = commands.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
+    add_init_arguments(init)
     return parser
 
 
@@ -104,7 +121,7 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
         mode = ["--oneentry-mode=replay", "--record-mode=none", "--block-network"]
     extra = ["-k", args.keyword] if args.keyword else []
     extra += ["-n", args.workers] if args.workers else []
-    extra += ["--oneentry-strict"] if args.strict else []
+    extra += [f"--oneentry-set={key}={value}" for key, value in overrides(args).items()]
     if args.report is not None:
         extra.append(f"--oneentry-report={prepare_report_dir(args.report).resolve()}")
     paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
@@ -174,8 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return audit_main(args)
     if args.command == "check-forms":
         return check_forms_main(args)
+    if args.command == "config":
+        return config_main(args)
+    if args.command == "init":
+        return init_main(args)
     try:
-        config = load_config(args.root)  # fail fast, before pytest starts, on a broken file
+        # Fail fast, before pytest starts, on a broken file, variable or --set.
+        config = resolve(args.root, overrides(args)).config
         live = LiveSettings.from_env(config) if args.project else None  # a missing variable
         pytest_args = _pytest_args(args)
         if live is not None:

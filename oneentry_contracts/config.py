@@ -1,31 +1,44 @@
-"""The harness configuration: one TOML file, validated, with environment lookups for secrets.
+"""The harness configuration: one TOML file, validated, merged with the environment and the CLI.
 
 The file is `oneentry-contracts.toml` at the project root (or `[tool.oneentry-contracts]` in
 `pyproject.toml`). It names things, never secrets: the environment variables that hold the
 project URL, the app token and the users' credentials; the markers and product ids the feature
-files refer to; the language. Every problem is a `ConfigError` naming the file, the key and the
-fix.
+files refer to; the language, the faker seed, strictness, the timeout and what else to scrub.
+
+Every setting is a `Key` of `KEYS`. `resolve` is the one place where precedence is decided:
+command line > file > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > default. It returns
+a frozen `Settings`: the `Config` and, for every key, its value and where it came from. Every
+problem is a `ConfigError` naming the file (or variable, or option), the key path, the expected
+type and, for a typo, the closest known key.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.formdata import locale_for
 
 __all__ = [
     "CONFIG_FILE",
+    "ENV_PREFIX",
+    "KEYS",
     "Config",
     "Credentials",
+    "Key",
     "LiveSettings",
+    "Settings",
     "UserRole",
     "UserSettings",
     "load_config",
+    "resolve",
 ]
 
 CONFIG_FILE = "oneentry-contracts.toml"
@@ -86,6 +99,11 @@ class Config:
     retry_attempts: int = 4
     retry_backoff: float = 0.5
     retry_max_delay: float = 8.0
+    faker_seed: int | None = None
+    scrub_values: tuple[str, ...] = field(default=(), repr=False)
+    scrub_env: tuple[str, ...] = ()
+    scrub_patterns: tuple[str, ...] = ()
+    scrub_keys: tuple[str, ...] = ()
 
     def marker(self, name: str) -> str:
         """The project's marker for a name used in a feature file (the name itself by default)."""
@@ -150,93 +168,433 @@ class LiveSettings:
 
 
 # ---------------------------------------------------------------------------------------------
-# Loading
+# The keys
 
-_TOP = {"project", "auth", "users", "markers", "catalog", "recording"}
-_SECTIONS: dict[str, dict[str, type]] = {
-    "project": {"url_env": str, "app_token_env": str, "lang_code": str, "host_placeholder": str},
-    "auth": {"provider": str, "login_marker": str, "password_marker": str},
-    "recording": {
-        "strict": bool,
-        "timeout": float,
-        "retry_attempts": int,
-        "retry_backoff": float,
-        "retry_max_delay": float,
-    },
+ENV_PREFIX: Final = "ONEENTRY_CONTRACTS_"
+Kind = Literal["string", "boolean", "integer", "number", "list"]
+_EXPECTED: Final[dict[Kind, str]] = {
+    "string": "a non-empty string",
+    "boolean": "true or false",
+    "integer": "a whole number >= 0",
+    "number": "a number > 0",
+    "list": "a list of non-empty strings",
 }
-_FLAT = {
-    ("project", "url_env"): "url_env",
-    ("project", "app_token_env"): "app_token_env",
-    ("project", "lang_code"): "lang_code",
-    ("project", "host_placeholder"): "host_placeholder",
-    ("auth", "provider"): "auth_provider",
-    ("auth", "login_marker"): "login_marker",
-    ("auth", "password_marker"): "password_marker",
-    ("recording", "strict"): "strict",
-    ("recording", "timeout"): "timeout",
-    ("recording", "retry_attempts"): "retry_attempts",
-    ("recording", "retry_backoff"): "retry_backoff",
-    ("recording", "retry_max_delay"): "retry_max_delay",
-}
-_USER_KEYS = {"email_env", "password_env", "placeholder_email", "placeholder_password"}
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
-def _type_name(kind: type) -> str:
-    return {str: "a string", bool: "true or false", float: "a number", int: "a whole number"}[kind]
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One setting: its dotted path in the file, type, default, meaning and `run` option."""
+
+    path: str
+    kind: Kind
+    default: Any
+    meaning: str
+    flag: str | None = None  # the dedicated `oneentry-contracts run` option, besides --set
+    bounds: tuple[float, float | None] | None = None  # inclusive (low, high) of a number
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it: `ONEENTRY_CONTRACTS_RECORDING_TIMEOUT`."""
+        return ENV_PREFIX + re.sub(r"[^A-Z0-9]+", "_", self.path.upper())
+
+    @property
+    def section(self) -> str:
+        return self.path.rsplit(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[1]
+
+    @property
+    def secret(self) -> bool:
+        """Whether its value is masked when shown (the literal values to scrub)."""
+        return self.path == "scrub.values"
 
 
-def _fail(source: str, key: str, problem: str) -> ConfigError:
-    return ConfigError(f"{source}: [{key}] {problem}", source=source, key=key)
+def _user_keys(role: UserRole, who: str) -> tuple[Key, ...]:
+    base = Config().users[role]
+    return (
+        Key(f"users.{role}.email_env", "string", base.email_env, f"variable holding {who} e-mail"),
+        Key(
+            f"users.{role}.password_env",
+            "string",
+            base.password_env,
+            f"variable holding {who} password",
+        ),
+        Key(
+            f"users.{role}.placeholder_email",
+            "string",
+            base.placeholder_email,
+            f"what cassettes say instead of {who} e-mail",
+        ),
+        Key(
+            f"users.{role}.placeholder_password",
+            "string",
+            base.placeholder_password,
+            f"what cassettes say instead of {who} password",
+        ),
+    )
+
+
+KEYS: Final[tuple[Key, ...]] = (
+    Key("project.url_env", "string", "ONEENTRY_PROJECT_URL", "variable holding the project URL"),
+    Key("project.app_token_env", "string", "ONEENTRY_APP_TOKEN", "variable holding the app token"),
+    Key(
+        "project.lang_code",
+        "string",
+        "en_US",
+        "language of formData and langCode; the faker locale follows it (en_US, ru_RU, ...)",
+        "--lang-code",
+    ),
+    Key(
+        "project.host_placeholder",
+        "string",
+        "https://project.oneentry.test",
+        "what cassettes say instead of the project's scheme and host",
+    ),
+    Key("auth.provider", "string", "email", "marker of the auth provider users sign in through"),
+    Key("auth.login_marker", "string", "email_reg", "marker of the login (e-mail) in authData"),
+    Key("auth.password_marker", "string", "password_reg", "marker of the password in authData"),
+    *_user_keys("guest", "the guest account's (seed 000)"),
+    *_user_keys("registered", "the registered customer's (seed 003)"),
+    Key(
+        "formdata.seed",
+        "integer",
+        None,
+        "mixed into every scenario's faker seed (unset: the scenario id alone); "
+        "changing it changes the form data sent, so re-record",
+        "--faker-seed",
+    ),
+    Key(
+        "recording.strict",
+        "boolean",
+        False,
+        "fail on response fields no schema declares",
+        "--strict",
+    ),
+    Key("recording.timeout", "number", 10.0, "seconds allowed for every request", "--timeout"),
+    Key(
+        "recording.retry_attempts",
+        "integer",
+        4,
+        "attempts per request when the connection fails or the API answers 429/502/503/504 "
+        "(1: no retries; a non-idempotent call is retried only when it never reached the API)",
+        bounds=(1, 10),
+    ),
+    Key(
+        "recording.retry_backoff",
+        "number",
+        0.5,
+        "seconds before the first retry, doubled for each further one",
+        bounds=(0, None),
+    ),
+    Key(
+        "recording.retry_max_delay",
+        "number",
+        8.0,
+        "longest wait between two attempts, a Retry-After header included",
+        bounds=(0, None),
+    ),
+    Key("scrub.values", "list", [], "literal values replaced by <REDACTED> everywhere"),
+    Key(
+        "scrub.env",
+        "list",
+        [],
+        "names of variables whose values are replaced by <REDACTED> (for values you cannot commit)",
+    ),
+    Key("scrub.patterns", "list", [], "regular expressions whose matches become <REDACTED>"),
+    Key(
+        "scrub.keys",
+        "list",
+        [],
+        "JSON keys whose string values become <REDACTED> (besides password, tokenSecretKey, "
+        "clientSecret, secretKey)",
+    ),
+)
+_BY_PATH: Final = {key.path: key for key in KEYS}
+_TABLES: Final = ("markers", "catalog")  # name -> value tables, set in the file only
+_TOP: Final = ("project", "auth", "users", "formdata", "recording", "scrub", *_TABLES)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The effective configuration, with the value and the origin of every key.
+
+    `sources[path]` is `default`, the file (`oneentry-contracts.toml`), `environment NAME` or
+    `command line`; `markers` and `catalog` come from the file or are `default` (empty).
+    """
+
+    config: Config
+    values: Mapping[str, Any]
+    sources: Mapping[str, str]
+    file: str | None
+
+    def rows(self) -> Iterator[tuple[str, Any, str]]:
+        """(key path, value, source) for every key, then every marker and catalog entry."""
+        for key in KEYS:
+            yield key.path, self.values[key.path], self.sources[key.path]
+        for table in _TABLES:
+            entries: Mapping[str, Any] = getattr(self.config, table)
+            if not entries:
+                yield table, {}, self.sources[table]
+            for name, value in entries.items():
+                yield f"{table}.{name}", value, self.sources[table]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving: command line > file > environment > default
+
+
+def resolve(
+    root: Path,
+    cli: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """The effective settings under `root`: each key from the command line (`cli`, dotted path
+    -> text, as `--set` gives it), else the file, else `ONEENTRY_CONTRACTS_*`, else its default."""
+    environ = os.environ if env is None else env
+    overrides = dict(cli or {})
+    for path in overrides:
+        if path not in _BY_PATH:
+            raise ConfigError(
+                f"command line: --set {path}=...: {_unknown(path, list(_BY_PATH))}"
+                + (
+                    " [markers] and [catalog] are set in the file only."
+                    if path.split(".")[0] in _TABLES
+                    else ""
+                ),
+                source="command line",
+                key=path,
+            )
+    found, markers, catalog, label = _read_file(root)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key in KEYS:
+        if key.path in overrides:
+            where = "command line"
+            values[key.path] = _check(key, _parse(key, overrides[key.path], where), where)
+            sources[key.path] = where
+        elif key.path in found:
+            assert label is not None
+            values[key.path] = _check(key, found[key.path], label)
+            sources[key.path] = label
+        elif environ.get(key.env, "").strip():
+            where = f"environment {key.env}"
+            values[key.path] = _check(key, _parse(key, environ[key.env], where), where)
+            sources[key.path] = where
+        else:
+            values[key.path] = key.default
+            sources[key.path] = "default"
+    for table, entries in (("markers", markers), ("catalog", catalog)):
+        sources[table] = label if entries and label else "default"
+    config = _build(values, markers, catalog, label or "defaults")
+    return Settings(config, values, sources, label)
+
+
+def load_config(root: Path) -> Config:
+    """The effective `Config` under root (file, `ONEENTRY_CONTRACTS_*` variables, defaults)."""
+    return resolve(root).config
+
+
+def _build(
+    values: Mapping[str, Any], markers: Mapping[str, str], catalog: Mapping[str, int], source: str
+) -> Config:
+    users = {
+        role: UserSettings(
+            values[f"users.{role}.email_env"],
+            values[f"users.{role}.password_env"],
+            values[f"users.{role}.placeholder_email"],
+            values[f"users.{role}.placeholder_password"],
+        )
+        for role in _ROLES
+    }
+    return Config(
+        source=source,
+        url_env=values["project.url_env"],
+        app_token_env=values["project.app_token_env"],
+        lang_code=values["project.lang_code"],
+        host_placeholder=values["project.host_placeholder"],
+        auth_provider=values["auth.provider"],
+        login_marker=values["auth.login_marker"],
+        password_marker=values["auth.password_marker"],
+        users=users,
+        markers=dict(markers),
+        catalog=dict(catalog),
+        strict=values["recording.strict"],
+        timeout=float(values["recording.timeout"]),
+        retry_attempts=values["recording.retry_attempts"],
+        retry_backoff=float(values["recording.retry_backoff"]),
+        retry_max_delay=float(values["recording.retry_max_delay"]),
+        faker_seed=values["formdata.seed"],
+        scrub_values=tuple(values["scrub.values"]),
+        scrub_env=tuple(values["scrub.env"]),
+        scrub_patterns=tuple(values["scrub.patterns"]),
+        scrub_keys=tuple(values["scrub.keys"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking one value
+
+
+def _fail(where: str, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"{where}: [{key}] {problem}", source=where, key=key)
+
+
+def _shown(key: Key, value: Any) -> str:
+    if key.secret:
+        return "(a value, not shown)"
+    return repr(value)
+
+
+def _parse(key: Key, text: str, where: str) -> Any:
+    """A value from the environment or the command line, as text, converted to the key's kind."""
+    raw = text.strip()
+    if key.kind == "string":
+        return raw
+    if key.kind == "boolean" and raw.lower() in _TRUE | _FALSE:
+        return raw.lower() in _TRUE
+    if key.kind == "list":
+        if raw.startswith("["):
+            try:
+                return tomllib.loads(f"v = {raw}")["v"]
+            except tomllib.TOMLDecodeError:
+                raise _fail(
+                    where,
+                    key.path,
+                    f'is not a TOML array such as ["a", "b"]: {_shown(key, raw)}',
+                ) from None
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    try:
+        return int(raw) if key.kind == "integer" else float(raw)
+    except ValueError:
+        pass
+    raise _fail(where, key.path, f"must be {_EXPECTED[key.kind]}, got {_shown(key, raw)}")
+
+
+def _check(key: Key, value: Any, where: str) -> Any:
+    """The value if it has the key's type and makes sense; a ConfigError otherwise."""
+    expected = _EXPECTED[key.kind]
+    if key.bounds is not None:
+        low, high = key.bounds
+        kind = "a whole number" if key.kind == "integer" else "a number"
+        expected = f"{kind} from {low:g} to {high:g}" if high is not None else f"{kind} >= {low:g}"
+    wrong = _fail(where, key.path, f"must be {expected}, got {_shown(key, value)}")
+    if key.bounds is not None:
+        low, high = key.bounds
+        numeric = not isinstance(value, bool) and isinstance(value, int | float)
+        if key.kind == "integer" and type(value) is not int:
+            raise wrong
+        if not numeric or value < low or (high is not None and value > high):
+            raise wrong
+        return float(value) if key.kind == "number" else value
+    if key.kind == "string":
+        if not isinstance(value, str) or not value.strip():
+            raise wrong
+    elif key.kind == "boolean":
+        if not isinstance(value, bool):
+            raise wrong
+    elif key.kind == "integer":
+        if type(value) is not int or value < 0:
+            raise wrong
+    elif key.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise wrong
+        value = float(value)
+    elif not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise wrong
+    if key.path.endswith("_env") or key.path == "scrub.env":
+        for name in value if isinstance(value, list) else [value]:
+            if not _VARIABLE.fullmatch(name):
+                raise _fail(
+                    where, key.path, f"{name!r} is not an environment variable name (A-Z, 0-9, _)"
+                )
+    if key.path == "project.host_placeholder" and not value.startswith(("https://", "http://")):
+        raise _fail(
+            where, key.path, f"must be a URL such as https://project.oneentry.test, got {value!r}"
+        )
+    if key.path == "project.lang_code":
+        try:
+            locale_for(value)
+        except ConfigError as error:
+            raise _fail(where, key.path, str(error)) from None
+    if key.path == "scrub.patterns":
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise _fail(
+                    where, key.path, f"{pattern!r} is not a regular expression: {error}"
+                ) from None
+    return value
+
+
+def _unknown(path: str, known: list[str]) -> str:
+    """'is not a known key; did you mean ...?' with the closest known name."""
+    name = path.rsplit(".", 1)[-1]
+    names = [k.rsplit(".", 1)[-1] for k in known]
+    close = [known[names.index(c)] for c in difflib.get_close_matches(name, names, n=1, cutoff=0.5)]
+    close = close or difflib.get_close_matches(path, known, n=1, cutoff=0.6)
+    hint = f"Did you mean '{close[0]}'?" if close else f"Known keys here: {', '.join(known)}."
+    return (
+        f"'{path}' is not a known key. {hint} "
+        "Every key, with its meaning: `oneentry-contracts init --print`."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+
+_Found = tuple[dict[str, Any], dict[str, str], dict[str, int], str | None]
+
+
+def _read_file(root: Path) -> _Found:
+    """Flattened keys, markers, catalog and the file's label; nothing found is all empty."""
+    path = root / CONFIG_FILE
+    if path.is_file():
+        return _flatten(_read_toml(path), path.name)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {}).get("oneentry-contracts")
+        if tool is not None:
+            label = "pyproject.toml [tool.oneentry-contracts]"
+            return _flatten(_table(label, "tool.oneentry-contracts", tool), label)
+    return {}, {}, {}, None
 
 
 def _table(source: str, key: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(source, key, f"must be a table, got {type(value).__name__}")
+        raise _fail(source, key, f"must be a table ([{key}]), got {value!r}")
     return value
 
 
-def _check_keys(source: str, key: str, table: Mapping[str, Any], allowed: set[str]) -> None:
-    for name in table:
-        if name not in allowed:
-            raise _fail(
-                source,
-                f"{key}.{name}" if key else name,
-                f"is not a known key; known keys here: {', '.join(sorted(allowed))}",
+def _flatten(data: Mapping[str, Any], source: str) -> _Found:
+    found: dict[str, Any] = {}
+    for name in data:
+        if name not in _TOP:
+            same = [k.path for k in KEYS if k.name == name]
+            where = (
+                f" Did you mean '{same[0]}' (under [{same[0].rsplit('.', 1)[0]}])?" if same else ""
             )
-
-
-def _from_mapping(data: Mapping[str, Any], source: str) -> Config:
-    _check_keys(source, "", data, _TOP)
-    values: dict[str, Any] = {"source": source}
-    for section, fields in _SECTIONS.items():
-        table = _table(source, section, data.get(section, {}))
-        _check_keys(source, section, table, set(fields))
-        for name, value in table.items():
-            kind = fields[name]
-            ok = isinstance(value, kind) or (kind is float and type(value) is int)
-            if not ok or (kind is not bool and isinstance(value, bool)):
-                raise _fail(
-                    source, f"{section}.{name}", f"must be {_type_name(kind)}, got {value!r}"
-                )
-            values[_FLAT[(section, name)]] = float(value) if kind is float else value
-    defaults = Config()
-    users = dict(defaults.users)
-    for role, raw in _table(source, "users", data.get("users", {})).items():
+            message = (
+                _unknown(name, list(_TOP))
+                if not where
+                else (f"'{name}' is not a known section.{where}")
+            )
+            raise ConfigError(f"{source}: {message}", source=source, key=name)
+    for section in ("project", "auth", "formdata", "recording", "scrub"):
+        _take(source, section, _table(source, section, data.get(section, {})), found)
+    users = _table(source, "users", data.get("users", {}))
+    for role, raw in users.items():
         if role not in _ROLES:
-            raise _fail(source, f"users.{role}", "is not a user role; use 'guest' or 'registered'")
-        table = _table(source, f"users.{role}", raw)
-        _check_keys(source, f"users.{role}", table, _USER_KEYS)
-        for name, value in table.items():
-            if not isinstance(value, str) or not value:
-                raise _fail(source, f"users.{role}.{name}", "must be a non-empty string")
-        base = users[role]
-        users[role] = UserSettings(
-            table.get("email_env", base.email_env),
-            table.get("password_env", base.password_env),
-            table.get("placeholder_email", base.placeholder_email),
-            table.get("placeholder_password", base.placeholder_password),
-        )
-    values["users"] = users
+            raise ConfigError(
+                f"{source}: {_unknown(f'users.{role}', [f'users.{r}' for r in _ROLES])}",
+                source=source,
+                key=f"users.{role}",
+            )
+        _take(source, f"users.{role}", _table(source, f"users.{role}", raw), found)
     markers = _table(source, "markers", data.get("markers", {}))
     for name, value in markers.items():
         if not isinstance(value, str) or not value:
@@ -245,35 +603,16 @@ def _from_mapping(data: Mapping[str, Any], source: str) -> Config:
     for name, value in catalog.items():
         if type(value) is not int or value < 1:
             raise _fail(source, f"catalog.{name}", f"must be a positive product id, got {value!r}")
-    values["markers"] = dict(markers)
-    values["catalog"] = dict(catalog)
-    if values.get("timeout", 1.0) <= 0:
-        raise _fail(source, "recording.timeout", "must be a positive number of seconds")
-    if not 1 <= values.get("retry_attempts", 1) <= 10:
-        raise _fail(
-            source, "recording.retry_attempts", "must be 1 (no retries) to 10 attempts per request"
-        )
-    for key in ("retry_backoff", "retry_max_delay"):
-        if values.get(key, 0.0) < 0:
-            raise _fail(source, f"recording.{key}", "must be zero or a positive number of seconds")
-    return Config(**values)
+    return found, dict(markers), dict(catalog), source
 
 
-def load_config(root: Path) -> Config:
-    """Read `oneentry-contracts.toml` (or pyproject's `[tool.oneentry-contracts]`) under root."""
-    path = root / CONFIG_FILE
-    if path.is_file():
-        data = _read_toml(path)
-        return _from_mapping(data, str(path.name))
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        tool = _read_toml(pyproject).get("tool", {}).get("oneentry-contracts")
-        if tool is not None:
-            return _from_mapping(
-                _table("pyproject.toml", "tool.oneentry-contracts", tool),
-                "pyproject.toml [tool.oneentry-contracts]",
-            )
-    return Config()
+def _take(source: str, section: str, table: Mapping[str, Any], found: dict[str, Any]) -> None:
+    known = [k.path for k in KEYS if k.section == section]
+    for name, value in table.items():
+        path = f"{section}.{name}"
+        if path not in known:
+            raise ConfigError(f"{source}: {_unknown(path, known)}", source=source, key=path)
+        found[path] = value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ library never imports the sandbox.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
 from collections.abc import Generator, Iterator, Mapping
@@ -28,14 +29,14 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from oneentry_contracts import recording, steplookup
 from oneentry_contracts.client import OneEntryClient, make_http_client
-from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, load_config
+from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, resolve
 from oneentry_contracts.contract import ContractApi
 from oneentry_contracts.errors import CassetteError, HarnessError
 from oneentry_contracts.formdata import FormDataFaker, seed_for
 from oneentry_contracts.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
 from oneentry_contracts.retry import RetryPolicy, no_wait
 from oneentry_contracts.schemas import SchemaStore
-from oneentry_contracts.scrub import Scrubber, ScrubConfig
+from oneentry_contracts.scrub import REDACTED, REDACTED_KEYS, Scrubber, ScrubConfig
 from oneentry_contracts.target import Target
 
 __all__ = ["Mode", "Target", "cassette_path"]
@@ -67,7 +68,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--oneentry-strict",
         action="store_true",
-        help="report response fields that no schema declares",
+        help="report response fields no schema declares (= --oneentry-set recording.strict=true)",
+    )
+    group.addoption(
+        "--oneentry-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a key of oneentry-contracts.toml for this run, e.g. recording.timeout=30 "
+        "(beats the file and ONEENTRY_CONTRACTS_* variables)",
     )
 
 
@@ -80,11 +89,26 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the config file and every schema once, before collection; errors stop the run."""
     steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
     try:
-        loaded = load_config(config.rootpath)
+        loaded = resolve(config.rootpath, cli_overrides(config)).config
         config.stash[_CONFIG] = loaded
         config.stash[_SCHEMAS] = SchemaStore.load(config.rootpath / "schemas")
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def cli_overrides(config: pytest.Config) -> dict[str, str]:
+    """The `--oneentry-set KEY=VALUE` options (and `--oneentry-strict`) as resolve() takes them."""
+    overrides: dict[str, str] = {}
+    for item in config.getoption("--oneentry-set"):
+        key, equals, value = str(item).partition("=")
+        if not equals or not key.strip():
+            raise HarnessError(
+                f"--oneentry-set {item!r}: expected KEY=VALUE, e.g. recording.timeout=30"
+            )
+        overrides[key.strip()] = value
+    if config.getoption("--oneentry-strict"):
+        overrides["recording.strict"] = "true"
+    return overrides
 
 
 def _mode(config: pytest.Config) -> Mode:
@@ -226,7 +250,10 @@ def user_credentials(oneentry_target: Target) -> Mapping[UserRole, Credentials]:
 @pytest.fixture
 def form_faker(request: pytest.FixtureRequest, oneentry_config: Config) -> FormDataFaker:
     """Faker seeded from the scenario's id: every run of a scenario sends the same bytes."""
-    return FormDataFaker(seed_for(request.node.nodeid), oneentry_config.lang_code)
+    scenario = request.node.nodeid
+    if oneentry_config.faker_seed is not None:
+        scenario = f"{oneentry_config.faker_seed}:{scenario}"
+    return FormDataFaker(seed_for(scenario), oneentry_config.lang_code)
 
 
 def _scrub_config(config: Config, target: Target) -> ScrubConfig:
@@ -235,10 +262,14 @@ def _scrub_config(config: Config, target: Target) -> ScrubConfig:
         placeholder = config.placeholder_credentials(role)
         secrets[login.email] = placeholder.email
         secrets[login.password] = placeholder.password
+    extra = [*config.scrub_values, *(os.environ.get(name, "") for name in config.scrub_env)]
+    secrets.update({value: REDACTED for value in extra if value.strip()})
     return ScrubConfig(
         host_placeholder=config.host_placeholder,
         real_base_urls=(target.base_url,),
         secrets=secrets,
+        redacted_keys=REDACTED_KEYS | frozenset(config.scrub_keys),
+        patterns=config.scrub_patterns,
     )
 
 
@@ -333,7 +364,7 @@ def api(
         provider_marker=oneentry_config.auth_provider,
         retry=retry_policy(oneentry_config, oneentry_mode),
     )
-    strict = oneentry_config.strict or bool(request.config.getoption("--oneentry-strict"))
+    strict = oneentry_config.strict  # --oneentry-strict is a command-line override of it
     origin = shown if oneentry_mode != "live" else oneentry_config.host_placeholder
     yield ContractApi(client, oneentry_schemas, origin, strict, command)
     passed = not request.node.stash.get(_CALL_FAILED, True)

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote, quote_plus, urlsplit
 
 from vcr.request import Request  # type: ignore[import-untyped]
@@ -42,10 +42,12 @@ __all__ = [
     "APP_TOKEN_PLACEHOLDER",
     "HOST_PLACEHOLDER",
     "REDACTED",
+    "REDACTED_KEYS",
     "ScrubConfig",
     "Scrubber",
 ]
 
+REDACTED_KEYS: Final = frozenset({"password", "tokenSecretKey", "clientSecret", "secretKey"})
 _LOOPBACK = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?")
 
 
@@ -61,6 +63,8 @@ class ScrubConfig:
       should be an e-mail). A value equal to its placeholder (replay) is ignored.
     - `token_keys`: JSON keys whose string values are tokens, with the placeholder stem.
     - `redacted_keys`: JSON keys whose string values are always replaced by `<REDACTED>`.
+    - `patterns`: regular expressions whose matches, in any string, become `<REDACTED>` (the
+      config file's `[scrub] patterns`).
     - `keep_request_headers` / `keep_response_headers`: the only headers a cassette keeps
       (lower case). Everything else, `host`, `date`, `server`, `set-cookie`, `user-agent`,
       request ids, is dropped; kept values are scrubbed like any other text.
@@ -72,9 +76,8 @@ class ScrubConfig:
     real_base_urls: tuple[str, ...] = field(default=(), repr=False)
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     token_keys: tuple[tuple[str, str], ...] = (("accessToken", ACCESS), ("refreshToken", REFRESH))
-    redacted_keys: frozenset[str] = frozenset(
-        {"password", "tokenSecretKey", "clientSecret", "secretKey"}
-    )
+    redacted_keys: frozenset[str] = REDACTED_KEYS
+    patterns: tuple[str, ...] = ()
     keep_request_headers: frozenset[str] = frozenset(
         {"content-type", "accept", "x-app-token", "authorization", "x-device-metadata"}
     )
@@ -108,6 +111,13 @@ class ScrubConfig:
                     f"the placeholder {placeholder!r} contains the secret it replaces "
                     f"(secret #{number}); choose a placeholder that does not"
                 )
+        for pattern in self.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ConfigError(
+                    f"scrub pattern {pattern!r} is not a regular expression: {error}"
+                ) from None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ScrubConfig:
         return self  # immutable by contract; pytest-recording deep-copies vcr_config
@@ -292,7 +302,17 @@ def _static_replacers(config: ScrubConfig) -> list[_Replacer]:
     if config.scrub_loopback:
         loopback = config.host_placeholder
         replacers.append(lambda text: _LOOPBACK.sub(loopback, text))
+    replacers += [_pattern_replacer(re.compile(pattern)) for pattern in config.patterns]
     return replacers
+
+
+def _pattern_replacer(pattern: re.Pattern[str]) -> _Replacer:
+    """Matches of a configured pattern become `<REDACTED>`; placeholders are left alone."""
+
+    def replace(match: re.Match[str]) -> str:
+        return match.group(0) if PLACEHOLDER.fullmatch(match.group(0)) else REDACTED
+
+    return lambda text: pattern.sub(replace, text)
 
 
 def _replacer(value: str, placeholder: str) -> _Replacer:

@@ -37,30 +37,32 @@ def test_keys_are_read_and_become_the_policy(tmp_path: Path) -> None:
     [
         (
             'retry_attempts = "3"',
-            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number, got '3'",
+            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number from 1 to "
+            "10, got '3'",
         ),
         (
             "retry_attempts = 2.5",
-            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number, got 2.5",
+            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number from 1 to "
+            "10, got 2.5",
         ),
         (
             "retry_attempts = 0",
-            "oneentry-contracts.toml: [recording.retry_attempts] must be 1 (no retries) to 10 "
-            "attempts per request",
+            "oneentry-contracts.toml: [recording.retry_attempts] must be a whole number from 1 to "
+            "10, got 0",
         ),
         (
             "retry_backoff = -1",
-            "oneentry-contracts.toml: [recording.retry_backoff] must be zero or a positive number "
-            "of seconds",
+            "oneentry-contracts.toml: [recording.retry_backoff] must be a number >= 0, got -1",
         ),
         (
             "retry_max_delay = true",
-            "oneentry-contracts.toml: [recording.retry_max_delay] must be a number, got True",
+            "oneentry-contracts.toml: [recording.retry_max_delay] must be a number >= 0, got True",
         ),
         (
             "retries = 3",
-            "oneentry-contracts.toml: [recording.retries] is not a known key; known keys here: "
-            "retry_attempts, retry_backoff, retry_max_delay, strict, timeout",
+            "oneentry-contracts.toml: 'recording.retries' is not a known key. Did you mean "
+            "'recording.retry_attempts'? Every key, with its meaning: "
+            "`oneentry-contracts init --print`.",
         ),
     ],
 )
