@@ -9,6 +9,7 @@
                                          run against your project without cassettes
     oneentry-contracts config            every setting's effective value and its source
     oneentry-contracts init              write a commented starter oneentry-contracts.toml
+    oneentry-contracts infer-schema KIND propose a schema from the recorded answers (--write)
 
 `run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
 `--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
@@ -44,6 +45,8 @@ from oneentry_contracts.config_cli import (
     overrides,
 )
 from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.evolution_cli import add_arguments as add_infer_arguments
+from oneentry_contracts.evolution_cli import run as infer_main
 from oneentry_contracts.formcheck_cli import add_arguments as add_check_forms_arguments
 from oneentry_contracts.formcheck_cli import run as check_forms_main
 from oneentry_contracts.preflight import check_project
@@ -100,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     add_config_arguments(config)
     init = commands.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
     add_init_arguments(init)
+    infer = commands.add_parser(
+        "infer-schema", help="propose a response kind's schema from the recorded answers"
+    )
+    add_infer_arguments(infer)
     return parser
 
 
@@ -195,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return config_main(args)
     if args.command == "init":
         return init_main(args)
+    if args.command == "infer-schema":
+        return infer_main(args)
     try:
         # Fail fast, before pytest starts, on a broken file, variable or --set.
         config = resolve(args.root, overrides(args)).config
