@@ -57,6 +57,7 @@ from oneentry_contracts.summary import SUMMARY_ENV
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
     run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
     run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
+    shard = run.add_argument_group("sharding across machines (pytest-split)")
+    shard.add_argument("--splits", type=int, metavar="N", help="split the scenarios into N shards")
+    shard.add_argument("--group", type=int, metavar="I", help="run shard I of N (1 to N)")
+    shard.add_argument(
+        "--store-durations",
+        action="store_true",
+        help=f"record every scenario's duration into {DURATIONS_FILE} (what --splits balances on)",
+    )
     run.add_argument(
         "--report",
         type=Path,
@@ -128,11 +137,36 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
         mode = ["--oneentry-mode=replay", "--record-mode=none", "--block-network"]
     extra = ["-k", args.keyword] if args.keyword else []
     extra += ["-n", args.workers] if args.workers else []
+    extra += _split_args(args)
     extra += [f"--oneentry-set={key}={value}" for key, value in overrides(args).items()]
     if args.report is not None:
         extra.append(f"--oneentry-report={prepare_report_dir(args.report).resolve()}")
     paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
     return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
+
+
+def _split_args(args: argparse.Namespace) -> list[str]:
+    """pytest-split's options: a shard of the scenarios, or storing their durations."""
+    splits, group = args.splits, args.group
+    if (splits is None) != (group is None):
+        raise HarnessError("--splits N and --group I go together, e.g. --splits 4 --group 1")
+    durations = ["--durations-path", str((args.root / DURATIONS_FILE).resolve())]
+    if splits is None:
+        return ["--store-durations", *durations] if args.store_durations else []
+    if splits < 1 or not 1 <= group <= splits:
+        raise HarnessError(
+            f"--splits {splits} --group {group}: the group must be from 1 to the number of "
+            "splits (at least 1), e.g. --splits 4 --group 1"
+        )
+    if args.store_durations:
+        raise HarnessError("--store-durations needs the whole suite: run it without --splits")
+    if not (args.root / DURATIONS_FILE).is_file():
+        raise HarnessError(
+            f"no {DURATIONS_FILE} in {args.root.resolve()}: --splits balances shards on the "
+            "recorded durations.\nHow to fix: oneentry-contracts run --store-durations, "
+            f"then commit {DURATIONS_FILE}."
+        )
+    return ["--splits", str(splits), "--group", str(group), *durations]
 
 
 def _run_pytest(

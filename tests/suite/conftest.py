@@ -20,6 +20,7 @@ PROJECT_PARTS = (
     "conftest.py",
     "pyproject.toml",
     "oneentry-contracts.toml",
+    ".test_durations",
 )
 
 
