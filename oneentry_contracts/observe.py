@@ -95,7 +95,6 @@ class _Step:
     text: str
     line: int
     table: tuple[tuple[str, ...], ...]
-    outcome: Outcome = "skipped"
     started: float = 0.0
     record: StepRecord | None = None
 
