@@ -204,14 +204,11 @@ def test_report_of_a_failing_recording_holds_no_secret(suite: SuiteCopy) -> None
     assert re.fullmatch(r"Bearer <ACCESS_TOKEN_\d+>", headers["authorization"])
 
     jwt = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-    # A signedPrice is public and JWT-shaped (see the planted-secrets suite test); its value is
-    # left out of the JWT search in every quoting: JSON, JSON in a JSON string, HTML.
-    signed_price = re.compile(r'signedPrice(?:\\?"|&quot;)\s*:\s*(?:\\?"|&quot;)[\w.-]*')
     loopback = re.compile(r"127\.0\.0\.1|localhost")
     for name, text in files.items():
         for what, value in PLANTED.items():
             assert value not in text, f"{what} leaked into {name}"
-        assert not jwt.search(signed_price.sub("", text)), f"a JWT leaked into {name}"
+        assert not jwt.search(text), f"a JWT leaked into {name}"
         assert not loopback.search(text), f"the sandbox host leaked into {name}"
 
     audit_env = {
