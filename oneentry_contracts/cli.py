@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_setting_arguments(run)
     run.add_argument(
+        "--keep-failed",
+        action="store_true",
+        help="with --record: keep a failed scenario's recording beside its cassette as "
+        "<name>.failed.yaml (the cassette itself is kept unchanged)",
+    )
+    run.add_argument(
         "--only",
         action="append",
         metavar="NODEID",
@@ -128,6 +134,8 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
         )
     if args.project and not (args.record or args.live):
         raise HarnessError("--project needs --record or --live (replay never talks to a project)")
+    if args.keep_failed and not args.record:
+        raise HarnessError("--keep-failed needs --record (only recording writes cassettes)")
     target = "project" if args.project else "sandbox"
     if args.record:
         mode = ["--oneentry-mode=record", f"--oneentry-target={target}", "--record-mode=all"]
@@ -141,6 +149,7 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     extra += [f"--oneentry-set={key}={value}" for key, value in overrides(args).items()]
     if args.report is not None:
         extra.append(f"--oneentry-report={prepare_report_dir(args.report).resolve()}")
+    extra += ["--oneentry-keep-failed"] if args.keep_failed else []
     paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
     return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
 
@@ -171,9 +180,10 @@ def _split_args(args: argparse.Namespace) -> list[str]:
 
 def _run_pytest(
     pytest_args: list[str], progress: Progress | None = None
-) -> tuple[int, dict[str, Counter[str]]]:
-    """Run pytest in a child process and return its exit code and per-feature outcomes; with
-    `progress`, show which scenario and step runs while it runs."""
+) -> tuple[int, dict[str, Counter[str]], list[str]]:
+    """Run pytest in a child process: its exit code, per-feature outcomes and the notes on
+    cassettes kept because their scenario failed while recording; with `progress`, show which
+    scenario and step runs while it runs."""
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
@@ -183,10 +193,12 @@ def _run_pytest(
         else:
             code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
         counts: dict[str, Counter[str]] = {}
+        kept: list[str] = []
         if summary.is_file():
             raw = json.loads(summary.read_text("utf-8"))
-            counts = {feature: Counter(values) for feature, values in raw.items()}
-    return code, counts
+            counts = {feature: Counter(values) for feature, values in raw["features"].items()}
+            kept = [str(note) for note in raw["kept"]]
+    return code, counts, kept
 
 
 def _summary(
@@ -194,9 +206,11 @@ def _summary(
     by_feature: dict[str, Counter[str]],
     recorded: bool,
     cassettes: dict[str, Counter[str]] | None = None,
+    kept: Sequence[str] = (),
 ) -> None:
     """The final table; after a recording also, of the passed scenarios, how many cassettes were
-    re-recorded (created or changed) and how many came out byte for byte unchanged."""
+    re-recorded (created or changed) and how many came out byte for byte unchanged, and which
+    cassettes were kept because their scenario failed while recording."""
     table = Table(title="Scenarios")
     table.add_column("feature")
     columns = ["passed", "failed", "skipped"]
@@ -214,14 +228,20 @@ def _summary(
         table.add_row(feature, *(str(counts[c]) for c in columns))
     table.add_row("total", *(str(totals[c]) for c in columns), end_section=True)
     console.print(table)
-    if recorded and cassettes is not None:
-        created = sum(changes["created"] for changes in cassettes.values())
-        console.print(
-            f"re-recorded {totals['re-recorded']} cassette(s) ({created} new), "
-            f"{totals['unchanged']} unchanged; failed scenarios kept theirs"
-        )
-    elif recorded:
-        console.print(f"re-recorded {totals['passed']} cassette(s); failed scenarios kept theirs")
+    if recorded:
+        if cassettes is not None:
+            created = sum(changes["created"] for changes in cassettes.values())
+            line = (
+                f"re-recorded {totals['re-recorded']} cassette(s) ({created} new), "
+                f"{totals['unchanged']} unchanged"
+            )
+        else:
+            line = f"re-recorded {totals['passed']} cassette(s)"
+        if kept:
+            line += f"; {len(kept)} not replaced because their scenario failed while recording:"
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        for note in kept:
+            console.print(f"  {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -250,9 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     verb = "Recording" if args.record else "Running live" if args.live else None
     progress = Progress(console, verb=verb) if verb else None
-    code, by_feature = _run_pytest(pytest_args, progress)
+    code, by_feature, kept = _run_pytest(pytest_args, progress)
     cassettes = progress.cassettes() if progress else None
-    _summary(console, by_feature, recorded=args.record, cassettes=cassettes)
+    _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:

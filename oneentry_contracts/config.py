@@ -141,18 +141,21 @@ class LiveSettings:
 
     @classmethod
     def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> LiveSettings:
-        """Read every variable the config names; a missing one is a one-line ConfigError."""
+        """Read every variable the config names; missing ones are a one-line ConfigError."""
         values = os.environ if env is None else env
+        names = [config.url_env, config.app_token_env]
+        names += [name for u in config.users.values() for name in (u.email_env, u.password_env)]
+        if missing := [name for name in names if not values.get(name, "").strip()]:
+            also = f" (and {', '.join(missing[1:])})" if missing[1:] else ""
+            raise ConfigError(
+                f"{missing[0]} is missing{also}; --project reads your project's URL, app token "
+                "and users from these variables: export them (README: 'Re-recording against "
+                "your project'), or run without --project to use the sandbox.",
+                key=missing[0],
+            )
 
         def need(name: str) -> str:
-            value = values.get(name, "").strip()
-            if not value:
-                raise ConfigError(
-                    f"{name} is missing; set it to record against your project, "
-                    "or run without --project to use the sandbox.",
-                    key=name,
-                )
-            return value
+            return values[name].strip()
 
         url = need(config.url_env).rstrip("/")
         if not url.startswith(("https://", "http://")):

@@ -6,6 +6,7 @@
     │   ├── SchemaViolation       a body does not match its JSON Schema
     │   └── UnexpectedStatus      a status code other than the one the step expects
     ├── CassetteError             a cassette is missing, malformed, stale or not fully used
+    │   └── UnreadableCassette    a cassette file cannot be parsed (not YAML, not a cassette)
     ├── TransportError            the project could not be reached, timed out, or answered non-JSON
     │   ├── RetriesExhausted      every attempt of a retried request failed
     │   └── OutcomeUnknown        a non-idempotent request was sent, but its answer was lost
@@ -32,6 +33,7 @@ __all__ = [
     "SchemaViolation",
     "TransportError",
     "UnexpectedStatus",
+    "UnreadableCassette",
 ]
 
 
@@ -107,6 +109,10 @@ class CassetteError(HarnessError):
     def __init__(self, message: str, *, cassette: str | None = None) -> None:
         super().__init__(message)
         self.cassette = cassette
+
+
+class UnreadableCassette(CassetteError):
+    """A cassette file that cannot be parsed: broken YAML, an old format, a missing field."""
 
 
 class TransportError(HarnessError):

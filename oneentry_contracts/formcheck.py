@@ -32,6 +32,9 @@ from oneentry_contracts.endpoints import ENDPOINTS
 from oneentry_contracts.errors import ConfigError, TransportError
 from oneentry_contracts.formspec import FormSpec
 
+# `cassettes.FAILED_SUFFIX` (not imported: that module imports vcr; a test keeps them equal).
+FAILED_RECORDING = ".failed.yaml"
+
 __all__ = [
     "KINDS",
     "CassetteReader",
@@ -156,7 +159,8 @@ class CassetteReader:
         if not cassettes.is_dir():
             raise ConfigError(f"no cassettes folder at {cassettes}", source=str(cassettes))
         for path in sorted(cassettes.rglob("*.yaml")):
-            self._load(path)
+            if not path.name.endswith(FAILED_RECORDING):  # --keep-failed's: not answers to trust
+                self._load(path)
 
     def _load(self, path: Path) -> None:
         try:

@@ -24,14 +24,21 @@ from typing import Any, Literal
 
 import httpx
 import pytest
+from pytest_bdd.exceptions import GherkinParseError, StepDefinitionNotFoundError
 from pytest_bdd.parser import ScenarioTemplate
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import recording, steplookup
+from oneentry_contracts import explain, recording, steplookup
+from oneentry_contracts.cassettes import AtomicPersister, SaveGate, failed_recording_path
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, resolve
 from oneentry_contracts.contract import ContractApi
-from oneentry_contracts.errors import CassetteError, HarnessError
+from oneentry_contracts.errors import (
+    CassetteError,
+    ConfigError,
+    HarnessError,
+    UnreadableCassette,
+)
 from oneentry_contracts.formdata import FormDataFaker, seed_for
 from oneentry_contracts.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
 from oneentry_contracts.retry import RetryPolicy, no_wait
@@ -49,6 +56,16 @@ _CONFIG = pytest.StashKey[Config]()
 _SCHEMAS = pytest.StashKey[SchemaStore]()
 _CALL_FAILED = pytest.StashKey[bool]()
 _SCRUBBER = pytest.StashKey[Scrubber]()
+_RECORDING = pytest.StashKey["_Recording"]()
+_MISSING_STEP = pytest.StashKey[str]()
+# Problems with what the user wrote (config, feature, step text, table value, cassette file): the
+# run exits 2 (pytest: USAGE_ERROR), even when found while a scenario runs; a scenario whose check
+# fails (schema, status, a request that differs from the recording) exits 1.
+USAGE_ERRORS: tuple[type[BaseException], ...] = (
+    ConfigError,
+    UnreadableCassette,
+    StepDefinitionNotFoundError,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,6 +95,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="set a key of oneentry-contracts.toml for this run, e.g. recording.timeout=30 "
         "(beats the file and ONEENTRY_CONTRACTS_* variables)",
     )
+    group.addoption(
+        "--oneentry-keep-failed",
+        action="store_true",
+        help="with record: keep a failed scenario's recording beside its cassette as "
+        "<name>.failed.yaml (the cassette itself is never replaced by a failed recording)",
+    )
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
@@ -92,8 +115,11 @@ def pytest_configure(config: pytest.Config) -> None:
         loaded = resolve(config.rootpath, cli_overrides(config)).config
         config.stash[_CONFIG] = loaded
         config.stash[_SCHEMAS] = SchemaStore.load(config.rootpath / "schemas")
+        if _mode(config) != "replay" and config.getoption("--oneentry-target") == "project":
+            LiveSettings.from_env(loaded)  # a missing ONEENTRY_* variable stops the run here
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
+    config.pluginmanager.register(_RunNotes(), "oneentry-run-notes")
 
 
 def cli_overrides(config: pytest.Config) -> dict[str, str]:
@@ -167,10 +193,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember whether the scenario failed, and show harness errors without a traceback."""
+    """Remember whether the scenario failed, and show harness errors without a traceback.
+
+    Reports carry `oneentry_usage` (a usage error: the run exits 2) and, on the teardown of a
+    scenario that failed while recording, `oneentry_kept` (what happened to its cassette).
+    """
     report = yield
     if report.when == "call":
         item.stash[_CALL_FAILED] = report.failed
+    recorded = item.stash.get(_RECORDING, None)
+    if report.when == "teardown" and recorded is not None and item.stash.get(_CALL_FAILED, True):
+        report.oneentry_kept = recorded.note(item.config.rootpath)  # type: ignore[attr-defined]
+    if call.excinfo is not None and call.excinfo.errisinstance(USAGE_ERRORS):
+        report.oneentry_usage = True  # type: ignore[attr-defined]
+    if call.excinfo is not None and call.excinfo.errisinstance(StepDefinitionNotFoundError):
+        report.longrepr = item.stash.get(_MISSING_STEP, str(call.excinfo.value))
     if call.excinfo is not None and call.excinfo.errisinstance(HarnessError):
         step = item.stash.get(_FAILED_STEP, "")
         report.longrepr = f"{step}{call.excinfo.value}"
@@ -190,6 +227,70 @@ def pytest_bdd_step_error(
     """Name the failing step, its line and the feature file, as pytest-bdd's own errors do."""
     where = f'{Path(feature.filename).name}:{step.line_number}, scenario "{scenario.name}"'
     request.node.stash[_FAILED_STEP] = f"Step failed: {step.keyword} {step.name}\n  at {where}\n\n"
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    """A step text no definition matches: name it, where it is, and the closest wordings."""
+    message = explain.missing_step(step, scenario, feature, request.config.rootpath)
+    request.node.stash[_MISSING_STEP] = message
+
+
+def pytest_exception_interact(
+    node: pytest.Item | pytest.Collector,
+    call: pytest.CallInfo[Any],
+    report: pytest.CollectReport | pytest.TestReport,
+) -> None:
+    """A feature file with broken Gherkin fails collection with one paragraph, no traceback."""
+    if isinstance(report, pytest.CollectReport) and call.excinfo is not None:
+        error = call.excinfo.value
+        if isinstance(error, GherkinParseError):
+            report.longrepr = explain.feature_syntax_error(error, node.config.rootpath)
+
+
+class _Recording:
+    """One scenario's cassette while recording: was it there before, and what the persister did."""
+
+    def __init__(self, cassette: Path, persister: AtomicPersister) -> None:
+        self.cassette = cassette
+        self.existed = cassette.is_file()
+        self.persister = persister
+
+    def note(self, root: Path) -> str:
+        copy = self.persister.failed_copy
+        return explain.kept_cassette(
+            explain.shown_path(self.cassette, root),
+            existed=self.existed,
+            failed_copy=explain.shown_path(copy, root) if copy else None,
+        )
+
+
+class _RunNotes:
+    """Gathers what the reports say (from xdist workers too) for the end of the run: which
+    cassettes were kept because their scenario failed while recording, and whether a usage
+    error turns the exit status into USAGE_ERROR."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+        self.usage = False
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if getattr(report, "oneentry_usage", False):
+            self.usage = True
+        if note := getattr(report, "oneentry_kept", None):
+            self.kept[report.nodeid] = str(note)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.kept:
+            terminalreporter.section("cassettes kept: scenarios that failed while recording")
+            for note in self.kept.values():
+                terminalreporter.line(note)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.usage and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,19 +395,39 @@ def oneentry_fresh_target(oneentry_target: Target) -> Target:
 
 @pytest.fixture
 def vcr_config(
+    request: pytest.FixtureRequest,
     oneentry_scrubber: Scrubber,
     oneentry_fresh_target: Target,
     record_mode: str,
     oneentry_mode: Mode,
+    vcr_cassette_dir: str,
+    default_cassette_name: str,
 ) -> dict[str, Any]:
-    """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister."""
-    config = recording.vcr_config(oneentry_scrubber, record_mode=record_mode)
+    """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister.
+
+    The persister saves a recording over the cassette only if the scenario passed (the call
+    report, made before the cassette is closed in teardown, says so); with
+    `--oneentry-keep-failed` a failed recording goes to `<name>.failed.yaml` beside it.
+    """
+    node = request.node
+    recording_now = oneentry_mode == "record"
+    gate = SaveGate(
+        passed=lambda: not node.stash.get(_CALL_FAILED, True),
+        keep_failed=recording_now and bool(request.config.getoption("--oneentry-keep-failed")),
+        rerecord_command=rerecord_command(node),
+        root=request.config.rootpath,
+    )
+    settings = recording.vcr_config(oneentry_scrubber, record_mode=record_mode, gate=gate)
     if oneentry_mode == "replay" and record_mode == "none":
         # vcrpy runs both hooks on every interaction it loads and every request it matches. A
         # replay writes nothing, its cassettes are scrubbed already and it sends placeholders
         # only, so scrubbing again matches the same way; it cost about a tenth of a scenario.
-        del config["before_record_request"], config["before_record_response"]
-    return config
+        del settings["before_record_request"], settings["before_record_response"]
+    if recording_now:
+        cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
+        failed_recording_path(cassette).unlink(missing_ok=True)  # an earlier attempt's, now stale
+        node.stash[_RECORDING] = _Recording(cassette, settings["persister"])
+    return settings
 
 
 @pytest.fixture

@@ -1,37 +1,37 @@
-"""Cassettes: the vcrpy settings, request matching, atomic saving and readable replay errors.
+"""Recording: the vcrpy settings, request matching and readable replay errors.
 
 `vcr_config` is what pytest-recording's `vcr_config` fixture returns. Requests match on method,
 path, query and the parsed JSON body (`json_body`, registered by `configure_vcr`, which the
-`pytest_recording_configure` hook below calls). Cassettes are written atomically and
-deterministically, so re-recording the same exchanges gives the same bytes and a crash mid-write
-leaves the previous cassette intact. `explain_replay_failure`, `check_all_played` and
+`pytest_recording_configure` hook below calls). Cassettes are saved by `cassettes.AtomicPersister`:
+atomically and deterministically, so re-recording the same exchanges gives the same bytes, a
+crash mid-write leaves the previous cassette intact, and (given a `SaveGate`) a scenario that
+fails while recording leaves it untouched. `explain_replay_failure`, `check_all_played` and
 `load_cassette_check` turn vcrpy's problems into `CassetteError`s that say what differs and
 how to re-record.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
+import re
 from typing import Any, Final
 
-import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
-from vcr.persisters.filesystem import CassetteNotFoundError  # type: ignore[import-untyped]
-from vcr.serialize import deserialize, serialize  # type: ignore[import-untyped]
-from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 from vcr.util import read_body  # type: ignore[import-untyped]
 
+from oneentry_contracts.cassettes import (
+    AtomicPersister,
+    SaveGate,
+    load_cassette_check,
+    write_atomically,
+)
 from oneentry_contracts.errors import CassetteError
 from oneentry_contracts.scrub import Scrubber
 
 __all__ = [
     "MATCH_ON",
     "AtomicPersister",
+    "SaveGate",
     "check_all_played",
     "configure_vcr",
     "explain_replay_failure",
@@ -40,10 +40,10 @@ __all__ = [
     "load_cassette_check",
     "pytest_recording_configure",
     "vcr_config",
+    "write_atomically",
 ]
 
 MATCH_ON: Final = ("method", "path", "query", "json_body")
-CASSETTE_VERSION: Final = 1
 _MAX_DIFFS = 20
 _MAX_VALUE = 80
 _MAX_BODY = 300
@@ -112,11 +112,14 @@ def pytest_recording_configure(config: Any, vcr: Any) -> None:
     configure_vcr(vcr)
 
 
-def vcr_config(scrubber: Scrubber, *, record_mode: str) -> dict[str, Any]:
+def vcr_config(
+    scrubber: Scrubber, *, record_mode: str, gate: SaveGate | None = None
+) -> dict[str, Any]:
     """pytest-recording's `vcr_config` for one cassette, scrubbing with `scrubber`.
 
     `rewrite` (pytest-recording deletes the file, then records) becomes vcrpy's `all` with
     unused interactions dropped: the same result, but the old cassette survives a failed run.
+    With a `gate`, a recording replaces the cassette only if the scenario passed.
     """
     mode = "all" if record_mode == "rewrite" else record_mode
     return {
@@ -128,169 +131,8 @@ def vcr_config(scrubber: Scrubber, *, record_mode: str) -> dict[str, Any]:
         "allow_playback_repeats": False,
         "drop_unused_requests": mode == "all",
         "record_on_exception": False,
-        "persister": AtomicPersister(rerecording=mode == "all"),
+        "persister": AtomicPersister(rerecording=mode == "all", gate=gate),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Saving and loading
-
-
-class _DeterministicYaml:
-    """vcrpy serializer: sorted keys, readable UTF-8, the pure-Python emitter everywhere."""
-
-    @staticmethod
-    def serialize(cassette_dict: dict[str, Any]) -> str:
-        return yaml.dump(
-            cassette_dict,
-            Dumper=yaml.SafeDumper,
-            sort_keys=True,
-            allow_unicode=True,
-            default_flow_style=False,
-            width=100,
-        )
-
-    @staticmethod
-    def deserialize(cassette_string: str) -> Any:
-        return yamlserializer.deserialize(cassette_string)
-
-
-class AtomicPersister:
-    """A vcrpy persister that checks cassettes on load and replaces them atomically on save.
-
-    With `rerecording`, an unreadable cassette counts as missing, so it can be recorded over;
-    otherwise it is a `CassetteError` naming the file and line.
-    """
-
-    def __init__(self, *, rerecording: bool = False) -> None:
-        self.rerecording = rerecording
-
-    def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
-        path = Path(cassette_path)
-        if not path.is_file() or not path.read_bytes().strip():
-            raise CassetteNotFoundError()
-        try:
-            data = load_cassette_check(path)
-        except CassetteError:
-            if self.rerecording:
-                raise CassetteNotFoundError() from None
-            raise
-        return deserialize("", _Parsed(data))  # parsed once, by the check
-
-    def save_cassette(
-        self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
-    ) -> None:
-        data = serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
-        write_atomically(Path(cassette_path), data)
-
-
-class _Parsed:
-    """A vcrpy serializer handing back a cassette that `load_cassette_check` already parsed."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-
-    def deserialize(self, cassette_string: str) -> dict[str, Any]:
-        return self.data
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and `os.replace` it into place."""
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.chmod(mode)
-        temporary.replace(path)  # os.replace: atomic within one file system
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-
-
-def load_cassette_check(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Parse a cassette and check its shape; every problem is a CassetteError with file:line."""
-    where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _broken(where, "the file does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise _broken(where, f"it is not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = yamlserializer.deserialize(text)  # libyaml's parser where available
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        raise _broken(f"{where}{line}", f"it is not valid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise _broken(where, f"it is not valid YAML: {exc}") from None
-    if isinstance(data, list):
-        raise _broken(where, "it is a list: a cassette from an old vcrpy version", stale=True)
-    if not isinstance(data, dict) or "interactions" not in data:
-        raise _broken(where, "it has no 'interactions': not a vcrpy cassette", stale=True)
-    if data.get("version") != CASSETTE_VERSION:
-        problem = f"its format version is {data.get('version')!r}, not {CASSETTE_VERSION}"
-        raise _broken(where, problem, stale=True)
-    interactions = data["interactions"]
-    if not isinstance(interactions, list):
-        raise _broken(where, "'interactions' is not a list", stale=True)
-    for index, interaction in enumerate(interactions):
-        missing = _interaction_problem(interaction)
-        if missing:
-            # Line numbers only for the message: the pure-Python composer is slow.
-            lines = list(_interaction_lines(yaml.compose(text, Loader=yaml.SafeLoader)))
-            line = f":{lines[index]}" if index < len(lines) else ""
-            raise _broken(f"{where}{line}", f"interaction {index + 1} {missing}", stale=True)
-    return data
-
-
-def _interaction_problem(interaction: Any) -> str | None:
-    if not isinstance(interaction, dict):
-        return "is not a mapping"
-    request, response = interaction.get("request"), interaction.get("response")
-    if not isinstance(request, dict):
-        return "has no request"
-    if not isinstance(response, dict):
-        return "has no response"
-    for key in ("method", "uri", "headers"):
-        if key not in request:
-            return f"has no request.{key}"
-    status = response.get("status")
-    if not isinstance(status, dict) or not isinstance(status.get("code"), int):
-        return "has no response.status.code"
-    body = response.get("body")
-    if not isinstance(body, dict) or "string" not in body:
-        return "has no response.body.string"
-    return None
-
-
-def _interaction_lines(root: Any) -> Iterator[int]:
-    if not isinstance(root, yaml.MappingNode):
-        return
-    for key, value in root.value:
-        if key.value == "interactions" and isinstance(value, yaml.SequenceNode):
-            for item in value.value:
-                yield item.start_mark.line + 1
-
-
-def _broken(where: str, problem: str, *, stale: bool = False) -> CassetteError:
-    hint = (
-        "re-record the scenario, which rewrites the cassette in the current format"
-        if stale
-        else "fix the file (a merge conflict?), or delete it and re-record the scenario"
-    )
-    return CassetteError(
-        f"Cassette cannot be read\n\n  {where}: {problem}\n\nHow to fix:\n  * {hint}.",
-        cassette=where.split(":")[0],
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,8 +147,17 @@ def explain_replay_failure(
     sent = _filtered(cassette, exc.failed_request)
     reason = getattr(exc, "reason", "no_match")
     similar = list(getattr(exc, "similar_requests", []) or [])
+    if reason == "no_match" and similar and not _same_endpoint(similar[0][0], sent):
+        reason = "nothing_similar"  # only a body-less likeness: the endpoint was never recorded
     lines = [_HEADLINES.get(reason, _HEADLINES["no_match"]), ""]
     lines += [f"  {line}" for line in _describe_request(sent)]
+    if reason == "nothing_similar":
+        lines += ["", "The recording holds (played ones marked ✓):"]
+        lines += [
+            f"  {index + 1}. {'✓' if cassette.play_counts[index] else ' '} "
+            f"{request.method} {_path_and_query(request)}"
+            for index, (request, _response) in enumerate(cassette.data)
+        ]
     if reason == "no_match" and similar:
         recorded = similar[0][0]
         number = _interaction_number(cassette, recorded)
@@ -333,7 +184,10 @@ _HEADLINES: Final = {
     "already_played": (
         "Request was already played back: the scenario now sends it more often than recorded"
     ),
-    "nothing_similar": "Request is not in the recording: no recorded request is like it",
+    "nothing_similar": (
+        "Request is not in the recording: no recorded request has its method and path "
+        "(a cassette from another version of the feature?)"
+    ),
     "cassette_not_found": "No recording for this scenario",
 }
 
@@ -449,6 +303,15 @@ def _request_diffs(recorded: Any, sent: Any) -> list[str]:
     if _canonical(old) != _canonical(new):
         lines += _describe_diffs(old, new)
     return lines or ["(none in method, path, query or body)"]
+
+
+def _same_endpoint(recorded: Any, sent: Any) -> bool:
+    """Same method and path, ids aside (`/orders/90` and `/orders/91` are the same endpoint)."""
+
+    def shape(path: str) -> str:
+        return re.sub(r"/\d+(?=/|$)", "/{id}", path)
+
+    return bool(recorded.method == sent.method and shape(recorded.path) == shape(sent.path))
 
 
 def _filtered(cassette: Any, request: Any) -> Any:

@@ -188,7 +188,11 @@ def _read(path: Path, name: str) -> dict[str, Any]:
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not readable JSON: {exc}", source=str(path)) from None
+        raise ConfigError(
+            f"{path}: not readable JSON: {exc}.\nHow to fix: correct the JSON there (a missing "
+            "comma, quote or bracket?); every file in schemas/ must be one JSON Schema object.",
+            source=str(path),
+        ) from None
     if not isinstance(schema, dict) or not set(schema) - _ANNOTATIONS:
         raise ConfigError(
             f"{path}: the root must be an object with at least one constraint, not "
@@ -208,7 +212,9 @@ def _read(path: Path, name: str) -> dict[str, Any]:
     except SchemaError as exc:
         where = "/" + "/".join(map(str, exc.absolute_path))
         raise ConfigError(
-            f"{path}: invalid schema at {where}: {exc.message}", source=str(path)
+            f"{path}: invalid schema at {where}: {exc.message}.\nHow to fix: correct the "
+            f"keyword at {where} so that the file is a valid JSON Schema (Draft 2020-12).",
+            source=str(path),
         ) from None
     return schema
 

@@ -2,7 +2,9 @@
 
 `oneentry-contracts run` runs pytest in a child process (so nothing the command imported can
 interfere with pytest's plugins) with `-p oneentry_contracts.summary` and the file's path in
-`ONEENTRY_SUMMARY_FILE`; it reads the file back to print its summary table.
+`ONEENTRY_SUMMARY_FILE`; it reads the file back to print its summary table. The file is
+`{"features": {feature: {outcome: count}}, "kept": [note, ...]}`, where each note says which
+cassette was kept because its scenario failed while recording (the plugin's `oneentry_kept`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ class _Tally:
     def __init__(self, target: Path) -> None:
         self.target = target
         self.counts: dict[str, Counter[str]] = {}
+        self.kept: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if note := getattr(report, "oneentry_kept", None):
+            self.kept.append(str(note))
         if report.when == "call" or report.failed or (report.when == "setup" and report.skipped):
             feature = next(
                 (str(v) for k, v in report.user_properties if k == "feature"),
@@ -36,7 +41,8 @@ class _Tally:
             self.counts.setdefault(feature, Counter())[outcome] += 1
 
     def pytest_sessionfinish(self) -> None:
-        data = {feature: dict(counts) for feature, counts in self.counts.items()}
+        features = {feature: dict(counts) for feature, counts in self.counts.items()}
+        data = {"features": features, "kept": sorted(self.kept)}
         self.target.write_text(json.dumps(data), encoding="utf-8")
 
 

@@ -15,6 +15,7 @@ import pytest
 from vcr import VCR  # type: ignore[import-untyped]
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
+from oneentry_contracts.cassettes import SaveGate, failed_recording_path
 from oneentry_contracts.client import OneEntryClient
 from oneentry_contracts.errors import CassetteError
 from oneentry_contracts.recording import (
@@ -149,7 +150,14 @@ def purchase(name: str = "Christina Thomas", *, logout: bool = True) -> Scenario
     return run
 
 
-def run_cassette(path: Path, mode: str, scenario: Scenario, *, base_url: str | None) -> Any:
+def run_cassette(
+    path: Path,
+    mode: str,
+    scenario: Scenario,
+    *,
+    base_url: str | None,
+    gate: SaveGate | None = None,
+) -> Any:
     """Record (base_url given) or replay (None: placeholders, like the plugin's replay target)."""
     live = base_url is not None
     config = ScrubConfig(
@@ -158,7 +166,7 @@ def run_cassette(path: Path, mode: str, scenario: Scenario, *, base_url: str | N
     )
     my_vcr = VCR()
     configure_vcr(my_vcr)
-    settings = vcr_config(Scrubber(config), record_mode=mode)
+    settings = vcr_config(Scrubber(config), record_mode=mode, gate=gate)
     with my_vcr.use_cassette(str(path), **settings) as cassette, httpx.Client() as http:
         client = OneEntryClient(
             base_url if base_url is not None else HOST_PLACEHOLDER,
@@ -277,7 +285,7 @@ def test_a_failed_write_leaves_the_previous_cassette(
     def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("oneentry_contracts.recording.os.fsync", broken_fsync)
+    monkeypatch.setattr("oneentry_contracts.cassettes.os.fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         run_cassette(recorded, "all", purchase("Someone Else"), base_url=server.url)
     assert recorded.read_bytes() == before
@@ -294,6 +302,57 @@ def test_a_scenario_failing_mid_recording_does_not_save(recorded: Path, server: 
     with pytest.raises(RuntimeError):
         run_cassette(recorded, "all", failing, base_url=server.url)
     assert recorded.read_bytes() == before
+
+
+def test_a_failed_scenario_s_recording_does_not_replace_the_cassette(
+    recorded: Path, server: ShopServer
+) -> None:
+    """vcrpy saves on exit whatever the outcome; the gate says the scenario failed."""
+    before = recorded.read_bytes()
+    cassette = run_cassette(
+        recorded, "all", purchase("Someone Else"), base_url=server.url, gate=SaveGate(lambda: False)
+    )
+    assert recorded.read_bytes() == before
+    assert sorted(p.name for p in recorded.parent.iterdir()) == ["buy.yaml"]
+    assert cassette._persister.withheld
+    assert cassette._persister.failed_copy is None
+
+
+def test_keep_failed_writes_the_failed_recording_beside_the_cassette(
+    recorded: Path, server: ShopServer
+) -> None:
+    before = recorded.read_bytes()
+    gate = SaveGate(lambda: False, keep_failed=True)
+    run_cassette(recorded, "all", purchase("Someone Else"), base_url=server.url, gate=gate)
+    assert recorded.read_bytes() == before
+    failed = failed_recording_path(recorded)
+    assert failed.name == "buy.failed.yaml"
+    text = failed.read_text(encoding="utf-8")
+    assert "Someone Else" in text
+    assert APP_TOKEN not in text
+    assert PASSWORD not in text
+    assert len(load_cassette_check(failed)["interactions"]) == 6
+
+
+def test_a_passing_scenario_s_recording_replaces_the_cassette(
+    recorded: Path, server: ShopServer
+) -> None:
+    gate = SaveGate(lambda: True, keep_failed=True)
+    run_cassette(recorded, "all", purchase("Someone Else"), base_url=server.url, gate=gate)
+    assert "Someone Else" in recorded.read_text(encoding="utf-8")
+    assert sorted(p.name for p in recorded.parent.iterdir()) == ["buy.yaml"]
+
+
+def test_a_broken_cassette_names_the_rerecord_command_and_a_relative_path(tmp_path: Path) -> None:
+    path = tmp_path / "cassettes" / "feature" / "buy.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("interactions:\n- request: {uri: [\n", encoding="utf-8")
+    with pytest.raises(CassetteError) as caught:
+        load_cassette_check(path, root=tmp_path, rerecord_command=RERECORD)
+    text = str(caught.value)
+    assert "  cassettes/feature/buy.yaml:3:1: it is not valid YAML" in text
+    assert text.endswith(f"delete it and re-record the scenario: {RERECORD}")
+    assert caught.value.cassette == "cassettes/feature/buy.yaml"
 
 
 def test_json_diff_pointers() -> None:

@@ -37,16 +37,15 @@ class SuiteCopy:
     root: Path
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        return self.command("run", "--root", str(self.root), *args, env=env)
+
+    def audit(self, *args: str) -> Run:
+        return self.command("audit-cassettes", "--root", str(self.root), *args)
+
+    def command(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        """`oneentry-contracts ARGS` in the copy, as a user would type it."""
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "oneentry_contracts.cli",
-                "run",
-                "--root",
-                str(self.root),
-                *args,
-            ],
+            [sys.executable, "-m", "oneentry_contracts.cli", *args],
             cwd=self.root,
             capture_output=True,
             text=True,

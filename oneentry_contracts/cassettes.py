@@ -1,0 +1,265 @@
+"""Cassette files: checked loading, deterministic atomic saving, and nothing lost on failure.
+
+`AtomicPersister` is the vcrpy persister `recording.vcr_config` installs. It checks a cassette
+before vcrpy reads it (`load_cassette_check`: a broken file is a `CassetteError` naming the file,
+the line and the re-record command) and writes through a temporary file that is renamed over the
+cassette (`write_atomically`), so a crash mid-write leaves the previous cassette intact.
+
+vcrpy saves a cassette when it is closed, in the scenario's teardown, whatever the scenario's
+outcome. A `SaveGate` tells the persister whether the scenario passed: only then does the new
+recording replace the cassette. A failed recording is dropped, or, with `keep_failed`, written
+beside the cassette as `<name>.failed.yaml` (`failed_recording_path`) for inspection. Scenario
+cassette names never contain a dot, so a `.failed.yaml` file is never replayed as a cassette.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+from vcr.persisters.filesystem import CassetteNotFoundError  # type: ignore[import-untyped]
+from vcr.serialize import deserialize, serialize  # type: ignore[import-untyped]
+from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
+
+from oneentry_contracts.errors import CassetteError, UnreadableCassette
+
+__all__ = [
+    "CASSETTE_VERSION",
+    "FAILED_SUFFIX",
+    "AtomicPersister",
+    "SaveGate",
+    "failed_recording_path",
+    "load_cassette_check",
+    "write_atomically",
+]
+
+CASSETTE_VERSION: Final = 1
+FAILED_SUFFIX: Final = ".failed.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveGate:
+    """Decides, when vcrpy saves, whether the recording may replace the cassette.
+
+    `passed` is asked at save time (the scenario's teardown, after its outcome is known).
+    `keep_failed` writes a failed recording to `failed_recording_path` instead of dropping it.
+    `rerecord_command` and `root` make load errors name the command and a project-relative path.
+    """
+
+    passed: Callable[[], bool]
+    keep_failed: bool = False
+    rerecord_command: str | None = None
+    root: Path | None = None
+
+
+def failed_recording_path(cassette: Path) -> Path:
+    """Where `--keep-failed` puts a failed recording: `<name>.failed.yaml` beside the cassette."""
+    return cassette.with_name(cassette.name.removesuffix(".yaml") + FAILED_SUFFIX)
+
+
+class _DeterministicYaml:
+    """vcrpy serializer: sorted keys, readable UTF-8, the pure-Python emitter everywhere."""
+
+    @staticmethod
+    def serialize(cassette_dict: dict[str, Any]) -> str:
+        return yaml.dump(
+            cassette_dict,
+            Dumper=yaml.SafeDumper,
+            sort_keys=True,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=100,
+        )
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> Any:
+        return yamlserializer.deserialize(cassette_string)
+
+
+class AtomicPersister:
+    """A vcrpy persister that checks cassettes on load and replaces them atomically on save.
+
+    With `rerecording`, an unreadable cassette counts as missing, so it can be recorded over;
+    otherwise it is a `CassetteError` naming the file and line. With a `gate`, only a passing
+    scenario's recording is saved; afterwards `withheld` says a recording was not saved and
+    `failed_copy` where it was kept instead, if anywhere.
+
+    pytest-recording deep-copies its configuration; the persister is shared, not copied, so the
+    caller can read `withheld` and `failed_copy` after the cassette is closed.
+    """
+
+    def __init__(self, *, rerecording: bool = False, gate: SaveGate | None = None) -> None:
+        self.rerecording = rerecording
+        self.gate = gate
+        self.withheld = False
+        self.failed_copy: Path | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AtomicPersister:
+        return self
+
+    def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
+        path = Path(cassette_path)
+        if not path.is_file() or not path.read_bytes().strip():
+            raise CassetteNotFoundError()
+        try:
+            data = load_cassette_check(path, **self._context())
+        except CassetteError:
+            if self.rerecording:
+                raise CassetteNotFoundError() from None
+            raise
+        return deserialize("", _Parsed(data))  # parsed once, by the check
+
+    def save_cassette(
+        self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
+    ) -> None:
+        data = serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
+        path = Path(cassette_path)
+        if self.gate is None or self.gate.passed():
+            write_atomically(path, data)
+            return
+        self.withheld = True
+        if self.gate.keep_failed:
+            self.failed_copy = failed_recording_path(path)
+            write_atomically(self.failed_copy, data)
+
+    def _context(self) -> dict[str, Any]:
+        if self.gate is None:
+            return {}
+        return {"root": self.gate.root, "rerecord_command": self.gate.rerecord_command}
+
+
+class _Parsed:
+    """A vcrpy serializer handing back a cassette that `load_cassette_check` already parsed."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def deserialize(self, cassette_string: str) -> dict[str, Any]:
+        return self.data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and `os.replace` it into place."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(mode)
+        temporary.replace(path)  # os.replace: atomic within one file system
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def load_cassette_check(
+    path: str | os.PathLike[str],
+    *,
+    root: Path | None = None,
+    rerecord_command: str | None = None,
+) -> dict[str, Any]:
+    """Parse a cassette and check its shape; every problem is a CassetteError with file:line.
+
+    With `root`, the file is named relative to it; with `rerecord_command`, the fix names it.
+    """
+    where = _shown(Path(path), root)
+
+    def broken(at: str, problem: str, *, stale: bool = False) -> UnreadableCassette:
+        return _broken(where, at, problem, stale=stale, command=rerecord_command)
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise broken("", "the file does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise broken("", f"it is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = yamlserializer.deserialize(text)  # libyaml's parser where available
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        raise broken(line, f"it is not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise broken("", f"it is not valid YAML: {exc}") from None
+    if isinstance(data, list):
+        raise broken("", "it is a list: a cassette from an old vcrpy version", stale=True)
+    if not isinstance(data, dict) or "interactions" not in data:
+        raise broken("", "it has no 'interactions': not a vcrpy cassette", stale=True)
+    if data.get("version") != CASSETTE_VERSION:
+        problem = f"its format version is {data.get('version')!r}, not {CASSETTE_VERSION}"
+        raise broken("", problem, stale=True)
+    interactions = data["interactions"]
+    if not isinstance(interactions, list):
+        raise broken("", "'interactions' is not a list", stale=True)
+    for index, interaction in enumerate(interactions):
+        missing = _interaction_problem(interaction)
+        if missing:
+            # Line numbers only for the message: the pure-Python composer is slow.
+            lines = list(_interaction_lines(yaml.compose(text, Loader=yaml.SafeLoader)))
+            line = f":{lines[index]}" if index < len(lines) else ""
+            raise broken(line, f"interaction {index + 1} {missing}", stale=True)
+    return data
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return path.resolve().relative_to(root.resolve()).as_posix()
+    return str(path)
+
+
+def _interaction_problem(interaction: Any) -> str | None:
+    if not isinstance(interaction, dict):
+        return "is not a mapping"
+    request, response = interaction.get("request"), interaction.get("response")
+    if not isinstance(request, dict):
+        return "has no request"
+    if not isinstance(response, dict):
+        return "has no response"
+    for key in ("method", "uri", "headers"):
+        if key not in request:
+            return f"has no request.{key}"
+    status = response.get("status")
+    if not isinstance(status, dict) or not isinstance(status.get("code"), int):
+        return "has no response.status.code"
+    body = response.get("body")
+    if not isinstance(body, dict) or "string" not in body:
+        return "has no response.body.string"
+    return None
+
+
+def _interaction_lines(root: Any) -> Iterator[int]:
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if key.value == "interactions" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                yield item.start_mark.line + 1
+
+
+def _broken(
+    where: str, at: str, problem: str, *, stale: bool, command: str | None
+) -> UnreadableCassette:
+    hint = (
+        "re-record the scenario, which rewrites the cassette in the current format"
+        if stale
+        else "fix the file (a merge conflict?), or delete it and re-record the scenario"
+    )
+    fix = hint + (f": {command}" if command else ".")
+    return UnreadableCassette(
+        f"Cassette cannot be read\n\n  {where}{at}: {problem}\n\nHow to fix:\n  * {fix}",
+        cassette=where,
+    )
