@@ -10,6 +10,10 @@ outcome. A `SaveGate` tells the persister whether the scenario passed: only then
 recording replace the cassette. A failed recording is dropped, or, with `keep_failed`, written
 beside the cassette as `<name>.failed.yaml` (`failed_recording_path`) for inspection. Scenario
 cassette names never contain a dot, so a `.failed.yaml` file is never replayed as a cassette.
+
+vcrpy is imported where it is used, not at the top: `check-forms` and `audit-cassettes` import
+this module in `oneentry-contracts`' own process, where vcrpy imported before pytest starts
+breaks pytest-recording's assertion rewriting.
 """
 
 from __future__ import annotations
@@ -23,9 +27,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from vcr.persisters.filesystem import CassetteNotFoundError  # type: ignore[import-untyped]
-from vcr.serialize import deserialize, serialize  # type: ignore[import-untyped]
-from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import CassetteError, UnreadableCassette
 
@@ -79,6 +80,8 @@ class _DeterministicYaml:
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
+        from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
+
         return yamlserializer.deserialize(cassette_string)
 
 
@@ -104,6 +107,9 @@ class AtomicPersister:
         return self
 
     def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
+        from vcr.persisters.filesystem import CassetteNotFoundError  # type: ignore[import-untyped]
+        from vcr.serialize import deserialize  # type: ignore[import-untyped]
+
         path = Path(cassette_path)
         if not path.is_file() or not path.read_bytes().strip():
             raise CassetteNotFoundError()
@@ -118,6 +124,8 @@ class AtomicPersister:
     def save_cassette(
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
+        from vcr.serialize import serialize
+
         data = serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
         path = Path(cassette_path)
         if self.gate is None or self.gate.passed():
@@ -187,7 +195,7 @@ def load_cassette_check(
     except UnicodeDecodeError as exc:
         raise broken("", f"it is not UTF-8 text (byte {exc.start})") from None
     try:
-        data = yamlserializer.deserialize(text)  # libyaml's parser where available
+        data = _DeterministicYaml.deserialize(text)  # libyaml's parser where available
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""

@@ -27,13 +27,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from oneentry_contracts.cassettes import FAILED_SUFFIX
 from oneentry_contracts.client import ApiResponse
 from oneentry_contracts.endpoints import ENDPOINTS
 from oneentry_contracts.errors import ConfigError, TransportError
 from oneentry_contracts.formspec import FormSpec
-
-# `cassettes.FAILED_SUFFIX` (not imported: that module imports vcr; a test keeps them equal).
-FAILED_RECORDING = ".failed.yaml"
 
 __all__ = [
     "KINDS",
@@ -159,7 +157,7 @@ class CassetteReader:
         if not cassettes.is_dir():
             raise ConfigError(f"no cassettes folder at {cassettes}", source=str(cassettes))
         for path in sorted(cassettes.rglob("*.yaml")):
-            if not path.name.endswith(FAILED_RECORDING):  # --keep-failed's: not answers to trust
+            if not path.name.endswith(FAILED_SUFFIX):  # --keep-failed's: not answers to trust
                 self._load(path)
 
     def _load(self, path: Path) -> None:
