@@ -402,6 +402,7 @@ def vcr_config(
     oneentry_mode: Mode,
     vcr_cassette_dir: str,
     default_cassette_name: str,
+    oneentry_config: Config,
 ) -> dict[str, Any]:
     """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister.
 
@@ -418,10 +419,14 @@ def vcr_config(
         root=request.config.rootpath,
     )
     settings = recording.vcr_config(oneentry_scrubber, record_mode=record_mode, gate=gate)
-    if oneentry_mode == "replay" and record_mode == "none":
+    extra = oneentry_config.scrub_values or oneentry_config.scrub_env
+    extra = extra or oneentry_config.scrub_patterns or oneentry_config.scrub_keys
+    if oneentry_mode == "replay" and record_mode == "none" and not extra:
         # vcrpy runs both hooks on every interaction it loads and every request it matches. A
         # replay writes nothing, its cassettes are scrubbed already and it sends placeholders
         # only, so scrubbing again matches the same way; it cost about a tenth of a scenario.
+        # Not with a [scrub] list: it may scrub what the scenarios send (form data), which the
+        # request must then be scrubbed of to match its recording.
         del settings["before_record_request"], settings["before_record_response"]
     if recording_now:
         cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
