@@ -277,7 +277,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:
         return EXIT_FAILED
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print(f"oneentry-contracts: {_nothing_selected(args)}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    """Why a run found no scenario to run, and how to see the ones there are."""
+    chosen = [f"-k {args.keyword!r}"] if args.keyword else []
+    chosen += [f"--only {node!r}" for node in args.only or ()]
+    what = " and ".join(chosen) if chosen else "the arguments given"
+    return (
+        f"no scenario matched {what}, so nothing ran.\n"
+        "How to fix: list the scenarios with `uv run pytest features --collect-only -q` and select"
+        " by words of their test names (e.g. -k 'guest and cash') or pass a listed id to --only."
+    )
 
 
 if __name__ == "__main__":

@@ -238,3 +238,11 @@ def test_product_that_is_neither_an_id_nor_a_catalog_name(suite: SuiteCopy) -> N
     )
     assert "one of: Box, Classic T-shirt, Cosmo, Desk lamp, Gift card" in run.output
     _clean(run)
+
+
+def test_a_selection_that_matches_no_scenario_says_so(suite: SuiteCopy) -> None:
+    run = suite.run("-k", "no_such_scenario")
+    assert run.code == 2, run.output
+    assert "no scenario matched -k 'no_such_scenario', so nothing ran." in run.output
+    assert "pytest features --collect-only -q" in run.output
+    _clean(run)
