@@ -10,8 +10,10 @@ Python packages come only from the caches the outer `uv run` has already filled 
 exception is the clone's SDK fidelity test, which installs the official npm package exactly as
 the outer run's does (`prefer-offline`: from npm's cache when the outer run has filled it).
 
-The clone's `uv run pytest -q` runs this file again; there, `ONEENTRY_QUICKSTART_CLONE` is set
-and this test skips itself, the only thing it cannot do inside itself.
+The clone's `uv run pytest -q` runs with `ONEENTRY_QUICKSTART_CLONE` set: this test skips
+itself there (it cannot run inside itself), and so do the tests that drive the whole project
+through the CLI, the benchmark smoke run and the load test (`tests/conftest.py`), which this
+same session runs outside the clone; re-running them would double CI's time for nothing.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NESTED, OUTER_ONLY
+
 ROOT = Path(__file__).resolve().parents[2]
-NESTED = "ONEENTRY_QUICKSTART_CLONE"
 _BLOCK = re.compile(
     r"^## Quickstart\n(?:.*?\n)*?```console\n(?P<body>.*?)```", re.MULTILINE | re.DOTALL
 )
@@ -74,6 +77,23 @@ def _newcomer_env() -> dict[str, str]:
     return env
 
 
+def _outer_only_count(clone: Path, env: dict[str, str]) -> int:
+    """How many tests the clone leaves to the outer run, by collecting only those paths."""
+    paths = [str(clone / p.relative_to(ROOT)) for p in OUTER_ONLY]
+    done = subprocess.run(
+        [str(clone / ".venv" / "bin" / "pytest"), "--collect-only", "-q", *paths],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    counted = re.search(r"^(\d+) tests? collected", done.stdout, re.MULTILINE)
+    assert counted, done.stdout + done.stderr
+    return int(counted[1])
+
+
 def test_the_readme_names_two_commands_and_nothing_else() -> None:
     commands = quickstart_commands((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(commands) == 2, commands
@@ -109,5 +129,7 @@ def test_a_fresh_clone_passes_the_quickstart_literally(tmp_path: Path) -> None:
     assert re.search(r"\d+ passed", summary), summary
     assert "failed" not in summary
     assert "error" not in summary
-    # The clone skips exactly one test: its own copy of this one.
-    assert re.search(r"\b1 skipped\b", summary), summary
+    # The clone skips its own copy of this test and the outer-only tests, nothing else.
+    skipped = re.search(r"\b(\d+) skipped\b", summary)
+    assert skipped, summary
+    assert int(skipped[1]) == 1 + _outer_only_count(clone, env), summary
