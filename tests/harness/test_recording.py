@@ -402,7 +402,13 @@ def test_a_broken_cassette_fails_replay_but_not_rerecording(
     with pytest.raises(CassetteError, match="not valid YAML"):
         run_cassette(path, "none", purchase(), base_url=None)
     run_cassette(path, "all", purchase(), base_url=server.url)
-    assert len(load_cassette_check(path)["interactions"]) == 6
+    recorded = [
+        f"{i['request']['method']} {i['request']['uri']} -> {i['response']['status']['code']}"
+        for i in load_cassette_check(path)["interactions"]
+    ]
+    # login, form, createOrder (401), refresh, createOrder again, logout; the list is in the
+    # message because this once recorded 4 under heavy machine load and was never reproduced.
+    assert len(recorded) == 6, recorded
 
 
 def test_pytest_recording_wiring(
