@@ -13,7 +13,7 @@ from oneentry_contracts.client import ApiResponse
 from oneentry_contracts.config import Config
 from oneentry_contracts.contract import ContractApi, expect_status
 from oneentry_contracts.shop import Cart, FilledForm, PlacedOrder, order_body
-from steps.orders import cart_holds
+from steps.orders import cart_holds, place
 
 _MAX_PAGES = 100
 
@@ -75,10 +75,10 @@ def earlier_orders(
     api: ContractApi,
     oneentry_config: Config,
 ) -> list[int]:
-    marker = oneentry_config.marker(storage)
-    body = order_body(filled_form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
-    answers = [api.call("create_order", path={"marker": marker}, json=body) for _ in range(count)]
-    return [expect_status(a)["id"] for a in answers]
+    placed = [
+        place(api, oneentry_config, storage, account, filled_form, cart) for _ in range(count)
+    ]
+    return [expect_status(p.answer)["id"] for p in placed]
 
 
 @when(

@@ -63,8 +63,23 @@ def place_order(
     api: ContractApi,
     oneentry_config: Config,
 ) -> PlacedOrder:
+    return place(api, oneentry_config, storage, account, filled_form, cart)
+
+
+def place(
+    api: ContractApi,
+    oneentry_config: Config,
+    storage: str,
+    account: str,
+    form: FilledForm,
+    cart: Cart,
+    products: list[dict[str, Any]] | None = None,
+) -> PlacedOrder:
+    """createOrder in `storage` for the form and cart; `products` replaces the cart's lines."""
     marker = oneentry_config.marker(storage)
-    body = order_body(filled_form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
+    body = order_body(form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
+    if products is not None:
+        body["products"] = products
     return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
 
 

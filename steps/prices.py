@@ -10,8 +10,8 @@ from pytest_bdd import given, parsers, then, when
 
 from oneentry_contracts.config import Config
 from oneentry_contracts.contract import ContractApi, expect_status
-from oneentry_contracts.shop import Cart, CartLine, FilledForm, PlacedOrder, order_body
-from steps.orders import cart_rows
+from oneentry_contracts.shop import Cart, CartLine, FilledForm, PlacedOrder
+from steps.orders import cart_rows, place
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +68,8 @@ def place_signed(
     api: ContractApi,
     oneentry_config: Config,
 ) -> PlacedOrder:
-    marker = oneentry_config.marker(storage)
-    body = order_body(
-        filled_form, signed_cart.cart, oneentry_config.marker(account), oneentry_config.lang_code
-    )
-    body["products"] = signed_cart.products()
-    return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
+    products = signed_cart.products()
+    return place(api, oneentry_config, storage, account, filled_form, signed_cart.cart, products)
 
 
 @when(
@@ -97,12 +93,8 @@ def place_tampered(
         for pid, token in signed_cart.signatures.items()
         if token
     }
-    marker = oneentry_config.marker(storage)
-    body = order_body(
-        filled_form, signed_cart.cart, oneentry_config.marker(account), oneentry_config.lang_code
-    )
-    body["products"] = signed_cart.products(tampered)
-    return PlacedOrder(marker, body, api.call("create_order", path={"marker": marker}, json=body))
+    products = signed_cart.products(tampered)
+    return place(api, oneentry_config, storage, account, filled_form, signed_cart.cart, products)
 
 
 @then("the order costs the signed prices, not the new catalogue price")
