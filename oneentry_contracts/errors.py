@@ -126,35 +126,28 @@ class TransportError(HarnessError):
         self.url = url
 
 
-class RetriesExhausted(TransportError):
+class _Attempted(TransportError):
+    """A transport failure after one or more attempts; `attempts` describes each, in order."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: tuple[str, ...],
+        endpoint: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, url=url)
+        self.attempts = attempts
+
+
+class RetriesExhausted(_Attempted):
     """A retried request failed on every attempt; `attempts` describes each one, in order."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        attempts: tuple[str, ...],
-        endpoint: str | None = None,
-        url: str | None = None,
-    ) -> None:
-        super().__init__(message, endpoint=endpoint, url=url)
-        self.attempts = attempts
 
-
-class OutcomeUnknown(TransportError):
+class OutcomeUnknown(_Attempted):
     """A request that must not be repeated (createOrder, ...) may have reached the server, but
     no answer arrived; it was not retried. `attempts` describes each attempt, in order."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        attempts: tuple[str, ...],
-        endpoint: str | None = None,
-        url: str | None = None,
-    ) -> None:
-        super().__init__(message, endpoint=endpoint, url=url)
-        self.attempts = attempts
 
 
 class AuthenticationError(HarnessError):
