@@ -13,10 +13,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tests.suite.conftest import SuiteCopy
-from tests.suite.test_suite import GUEST, PLANTED, _edit_interaction
+from tests.suite.test_suite import GUEST, PLANTED, _edit_interaction, plant_secrets
 
 STORAGE_SCENARIO = "An unknown order storage is not found"
 GUEST_SCENARIO = "A guest buys 2 × Cosmo and pays by stripe"
@@ -154,29 +152,8 @@ def test_pytest_option_writes_the_same_reports_with_workers(suite: SuiteCopy) ->
     assert (folder / "report.html").is_file()
 
 
-def _plant_secrets(suite: SuiteCopy) -> dict[str, str]:
-    """A sandbox project with distinctive secrets, as the planted-secrets suite test builds it."""
-    from oneentry_sandbox import loader
-
-    default = yaml.safe_load(
-        (Path(loader.__file__).parent / "default_project.yaml").read_text(encoding="utf-8")
-    )
-    default["secret"] = PLANTED["signing key"]
-    guest, user = default["users"][0], default["users"][1]
-    guest["login"], guest["password"] = PLANTED["guest login"], PLANTED["guest password"]
-    user["login"], user["password"] = PLANTED["user login"], PLANTED["user password"]
-    project = suite.root / "planted.yaml"
-    project.write_text(yaml.safe_dump(default), encoding="utf-8")
-    return {
-        "ONEENTRY_SANDBOX_PROJECT": str(project),
-        "ONEENTRY_SANDBOX_APP_TOKEN": PLANTED["app token"],
-        "ONEENTRY_SANDBOX_GUEST_LOGIN": PLANTED["guest login"],
-        "ONEENTRY_SANDBOX_USER_LOGIN": PLANTED["user login"],
-    }
-
-
 def test_report_of_a_failing_recording_holds_no_secret(suite: SuiteCopy) -> None:
-    env = _plant_secrets(suite)
+    env = plant_secrets(suite)
     # Two failures while recording, so that real requests and responses reach the report: a
     # schema that wants a string total, and an expected status the sandbox does not answer.
     schema = suite.root / "schemas" / "created_order.json"

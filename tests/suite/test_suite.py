@@ -118,7 +118,8 @@ PLANTED = {
 }
 
 
-def test_no_planted_secret_reaches_a_cassette_or_the_output(suite: SuiteCopy) -> None:
+def plant_secrets(suite: SuiteCopy) -> dict[str, str]:
+    """A sandbox project with the PLANTED secrets, and the variables a recording needs to use it."""
     from oneentry_sandbox import loader
 
     default = yaml.safe_load(
@@ -130,12 +131,16 @@ def test_no_planted_secret_reaches_a_cassette_or_the_output(suite: SuiteCopy) ->
     user["login"], user["password"] = PLANTED["user login"], PLANTED["user password"]
     project = suite.root / "planted.yaml"
     project.write_text(yaml.safe_dump(default), encoding="utf-8")
-    env = {
+    return {
         "ONEENTRY_SANDBOX_PROJECT": str(project),
         "ONEENTRY_SANDBOX_APP_TOKEN": PLANTED["app token"],
         "ONEENTRY_SANDBOX_GUEST_LOGIN": PLANTED["guest login"],
         "ONEENTRY_SANDBOX_USER_LOGIN": PLANTED["user login"],
     }
+
+
+def test_no_planted_secret_reaches_a_cassette_or_the_output(suite: SuiteCopy) -> None:
+    env = plant_secrets(suite)
     run = suite.run("--record", env=env)
     assert run.code == 0, run.output
     written = {name: body.decode() for name, body in suite.cassettes().items()}
