@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,8 @@ CONFIG = "[recording]\ntimeout = 2.0\nretry_attempts = 2\nretry_backoff = 0.1\n"
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(app_token=APP_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def sb(running: SandboxServer) -> SandboxServer:
-    running.state.reset()
-    return running
+def sandbox_app_token() -> str:
+    return APP_TOKEN
 
 
 @pytest.fixture

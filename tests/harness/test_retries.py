@@ -35,15 +35,8 @@ MakeClient = Callable[..., OneEntryClient]
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(app_token=APP_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def sb(running: SandboxServer) -> SandboxServer:
-    running.state.reset()
-    return running
+def sandbox_app_token() -> str:
+    return APP_TOKEN
 
 
 @pytest.fixture

@@ -26,9 +26,8 @@ TEN_HOURS_AND_A_SECOND = 36_001  # the default provider's accessTokenTtlSec is 3
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(app_token=APP_TOKEN) as server:
-        yield server
+def sandbox_app_token() -> str:
+    return APP_TOKEN
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Fixtures of the sandbox suite: one sandbox per module, reset before every test."""
+"""Fixtures of the sandbox suite: its app token and clients of the module's sandbox (`running`
+and `sb` come from `tests/conftest.py`)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,8 @@ APP_TOKEN = "test-app-token"
 
 
 @pytest.fixture(scope="module")
-def running() -> Iterator[SandboxServer]:
-    with SandboxServer(app_token=APP_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def sb(running: SandboxServer) -> SandboxServer:
-    """The module's sandbox, back in its initial state."""
-    running.state.reset()
-    return running
+def sandbox_app_token() -> str:
+    return APP_TOKEN
 
 
 @pytest.fixture
