@@ -33,7 +33,7 @@ from pytest_bdd import reporting as bdd_reporting
 from oneentry_contracts.capture import error_text, exchange_of, violation_of
 from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.events import EVENTS_ENV, emit
-from oneentry_contracts.plugin import cassette_path, scenario_template
+from oneentry_contracts.plugin import cassette_path, scenario_name, scenario_template
 from oneentry_contracts.report import (
     REPORT_JSON,
     CassetteChange,
@@ -150,15 +150,13 @@ class _Observer:
         template = scenario_template(item)
         if template is None:
             return
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
         path = cassette_path(item)
         recording = self.config.getoption("--oneentry-mode") == "record"
         before = path.read_bytes() if recording and path and path.is_file() else None
         run = _ScenarioRun(
             feature=Path(template.feature.filename).stem,
             feature_title=template.feature.name,
-            name=template.render(example).name,
+            name=scenario_name(item, template),
             cassette=path if recording else None,
             cassette_before=before,
         )

@@ -25,10 +25,10 @@ from typing import Any, Literal
 import httpx
 import pytest
 from pytest_bdd.exceptions import GherkinParseError, StepDefinitionNotFoundError
-from pytest_bdd.parser import ScenarioTemplate
+from pytest_bdd.parser import ScenarioTemplate, render_string
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import explain, recording, steplookup
+from oneentry_contracts import explain, recording, steplookup, vcrprobes
 from oneentry_contracts.cassettes import AtomicPersister, SaveGate, failed_recording_path
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, resolve
@@ -111,6 +111,7 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Load the config file and every schema once, before collection; errors stop the run."""
     steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
+    vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
         loaded = resolve(config.rootpath, cli_overrides(config)).config
         config.stash[_CONFIG] = loaded
@@ -120,6 +121,10 @@ def pytest_configure(config: pytest.Config) -> None:
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(_RunNotes(), "oneentry-run-notes")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    vcrprobes.forget()
 
 
 def cli_overrides(config: pytest.Config) -> dict[str, str]:
@@ -152,10 +157,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+_SCENARIO_NAME = pytest.StashKey[str]()
+
+
+def scenario_name(item: pytest.Item, template: ScenarioTemplate) -> str:
+    """The scenario's title with its example's values filled in, worked out once per item.
+
+    Only the title is rendered (as `ScenarioTemplate.render` renders it): rendering the
+    whole scenario copies every step's data table, which cost a replayed scenario ~1 ms.
+    """
+    name = item.stash.get(_SCENARIO_NAME, None)
+    if name is None:
+        callspec = getattr(item, "callspec", None)
+        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+        name = item.stash[_SCENARIO_NAME] = render_string(template.name, example)
+    return name
+
+
 def _cassette_name(item: pytest.Item, template: ScenarioTemplate) -> str:
-    callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-    return _slug(template.render(example).name)
+    return _slug(scenario_name(item, template))
 
 
 def cassette_path(item: pytest.Item) -> Path | None:

@@ -58,6 +58,28 @@ def test_same_seed_same_bytes_even_with_other_fakers_in_between() -> None:
     assert dump(first.fill(FORM)) == a
 
 
+def test_scenarios_sharing_the_locales_faker_do_not_disturb_each_other() -> None:
+    """One Faker per locale serves every scenario of a process: values drawn alternately for
+    two scenarios equal those each draws alone, and those of a fresh process."""
+    one, two = FormDataFaker(seed_for("scenario one")), FormDataFaker(seed_for("scenario two"))
+    alternating: dict[str, list[Any]] = {"one": [], "two": []}
+    for attribute in FORM:
+        alternating["one"].append(one.value(attribute))
+        alternating["two"].append(two.value(attribute))
+        Faker.seed(7)  # other code drawing from faker's shared random in between
+    alone = [FormDataFaker(seed_for("scenario one")).value(attribute) for attribute in FORM]
+    assert dump(alternating["one"]) == dump(alone)
+    assert alternating["one"] != alternating["two"]
+    code = (
+        "import json, sys; from tests.harness.test_formdata import FORM, dump; "
+        "from oneentry_contracts.formdata import FormDataFaker, seed_for; "
+        "f = FormDataFaker(seed_for('scenario one')); "
+        "sys.stdout.buffer.write(dump([f.value(a) for a in FORM]))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout
+    assert fresh == dump(alone)
+
+
 def test_different_scenarios_get_different_values() -> None:
     a = FormDataFaker(seed_for("scenario one")).fill(FORM)
     b = FormDataFaker(seed_for("scenario two")).fill(FORM)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import textwrap
 
 import pytest
@@ -70,3 +71,27 @@ def test_a_wrong_definition_still_fails(pytester: pytest.Pytester) -> None:
     pytester.makefile(".feature", lookup=FEATURE.format(word="sand"))
     pytester.makepyfile('from pytest_bdd import scenarios\nscenarios("lookup.feature")\n')
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(failed=2)
+
+
+def test_step_signatures_are_remembered_per_function_and_stay_right() -> None:
+    """pytest-bdd's two signature lookups give what the originals give, each function its
+    own answer, and a list that one caller changes does not change the next caller's."""
+    module = importlib.import_module("pytest_bdd.scenario")
+    steplookup.install()
+    assert getattr(module.signature, "_oneentry_contracts_memo", False)
+    assert getattr(module.get_required_args, "_oneentry_contracts_memo", False)
+
+    def one(api, order, count=1):  # type: ignore[no-untyped-def]
+        return api, order, count
+
+    def two(cart):  # type: ignore[no-untyped-def]
+        return cart
+
+    assert module.get_required_args(one) == ["api", "order"]
+    assert module.get_required_args(two) == ["cart"]
+    module.get_required_args(one).append("changed")
+    assert module.get_required_args(one) == ["api", "order"]
+    assert list(module.signature(one).parameters) == ["api", "order", "count"]
+    assert module.signature(one) is module.signature(one)
+    assert list(module.signature(two).parameters) == ["cart"]
+    assert module.signature(len) == inspect.signature(len)  # a builtin: not weak-referenceable
