@@ -11,6 +11,12 @@ recording replace the cassette. A failed recording is dropped, or, with `keep_fa
 beside the cassette as `<name>.failed.yaml` (`failed_recording_path`) for inspection. Scenario
 cassette names never contain a dot, so a `.failed.yaml` file is never replayed as a cassette.
 
+vcrpy (9.4) saves before it takes its patches off the HTTP libraries, and does not take them
+off if the save raises: every later request of the process, in any test, would still go
+through that cassette. So a save that fails (a full disk, a read-only folder) is not raised
+inside vcrpy: the persister keeps it as a `CassetteError`, and whoever closed the cassette
+calls `raise_save_error()` once vcrpy has let go (the plugin does, in `vcr_config`'s teardown).
+
 vcrpy is imported where it is used, not at the top: `check-forms` and `audit-cassettes` import
 this module in `oneentry-contracts`' own process, where vcrpy imported before pytest starts
 breaks pytest-recording's assertion rewriting.
@@ -94,7 +100,8 @@ class AtomicPersister:
     `failed_copy` where it was kept instead, if anywhere.
 
     pytest-recording deep-copies its configuration; the persister is shared, not copied, so the
-    caller can read `withheld` and `failed_copy` after the cassette is closed.
+    caller can read `withheld` and `failed_copy` after the cassette is closed, and must call
+    `raise_save_error()` then.
     """
 
     def __init__(self, *, rerecording: bool = False, gate: SaveGate | None = None) -> None:
@@ -102,6 +109,7 @@ class AtomicPersister:
         self.gate = gate
         self.withheld = False
         self.failed_copy: Path | None = None
+        self.save_error: CassetteError | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> AtomicPersister:
         return self
@@ -124,10 +132,22 @@ class AtomicPersister:
     def save_cassette(
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
+        path = Path(cassette_path)
+        try:
+            self._save(path, cassette_dict)
+        except Exception as error:  # noqa: BLE001  # raised by raise_save_error, see the module
+            self.save_error = self._save_failed(path, error)
+
+    def raise_save_error(self) -> None:
+        """Raise the failure of the last save, if it failed (after vcrpy closed the cassette)."""
+        error, self.save_error = self.save_error, None
+        if error is not None:
+            raise error
+
+    def _save(self, path: Path, cassette_dict: dict[str, Any]) -> None:
         from vcr.serialize import serialize
 
         data = serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
-        path = Path(cassette_path)
         if self.gate is None or self.gate.passed():
             write_atomically(path, data)
             return
@@ -135,6 +155,20 @@ class AtomicPersister:
         if self.gate.keep_failed:
             self.failed_copy = failed_recording_path(path)
             write_atomically(self.failed_copy, data)
+
+    def _save_failed(self, path: Path, error: Exception) -> CassetteError:
+        shown = _shown(path, self.gate.root if self.gate else None)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        retry = self.gate.rerecord_command if self.gate and self.gate.rerecord_command else None
+        failure = CassetteError(
+            f"Could not write the cassette {shown}: {reason}.\n"
+            "The new recording was not saved; the cassette on disk is as it was before.\n"
+            "How to fix: make room on the disk or make the folder writable, then record again"
+            + (f": {retry}" if retry else "."),
+            cassette=shown,
+        )
+        failure.__cause__ = error
+        return failure
 
     def _context(self) -> dict[str, Any]:
         if self.gate is None:

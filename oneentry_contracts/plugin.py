@@ -423,12 +423,14 @@ def vcr_config(
     vcr_cassette_dir: str,
     default_cassette_name: str,
     oneentry_config: Config,
-) -> dict[str, Any]:
+) -> Iterator[dict[str, Any]]:
     """pytest-recording's per-scenario VCR settings: our matchers, scrubbing and persister.
 
     The persister saves a recording over the cassette only if the scenario passed (the call
     report, made before the cassette is closed in teardown, says so); with
-    `--oneentry-keep-failed` a failed recording goes to `<name>.failed.yaml` beside it.
+    `--oneentry-keep-failed` a failed recording goes to `<name>.failed.yaml` beside it. A save
+    that failed is raised here, after pytest-recording's `vcr` (which needs these settings, so
+    is torn down first) has closed the cassette and vcrpy has let go of httpx.
     """
     node = request.node
     recording_now = oneentry_mode == "record"
@@ -452,7 +454,8 @@ def vcr_config(
         cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
         failed_recording_path(cassette).unlink(missing_ok=True)  # an earlier attempt's, now stale
         node.stash[_RECORDING] = _Recording(cassette, settings["persister"])
-    return settings
+    yield settings
+    settings["persister"].raise_save_error()
 
 
 @pytest.fixture

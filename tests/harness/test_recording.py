@@ -174,6 +174,7 @@ def run_cassette(
             http=http,
         )
         scenario(client, EMAIL if live else EMAIL_PH, PASSWORD if live else PASSWORD_PH)
+    settings["persister"].raise_save_error()
     return cassette
 
 
@@ -286,10 +287,16 @@ def test_a_failed_write_leaves_the_previous_cassette(
         raise OSError("disk full")
 
     monkeypatch.setattr("oneentry_contracts.cassettes.os.fsync", broken_fsync)
-    with pytest.raises(OSError, match="disk full"):
+    unpatched = httpx.HTTPTransport.handle_request
+    with pytest.raises(CassetteError, match="disk full") as caught:
         run_cassette(recorded, "all", purchase("Someone Else"), base_url=server.url)
+    assert "Could not write the cassette" in str(caught.value)
+    assert "as it was before" in str(caught.value)
     assert recorded.read_bytes() == before
     assert sorted(p.name for p in recorded.parent.iterdir()) == ["buy.yaml"]
+    # vcrpy saves before taking its patches off httpx; a save that raised inside vcrpy left
+    # them on, and every later request of the process went through this cassette.
+    assert httpx.HTTPTransport.handle_request is unpatched
 
 
 def test_a_scenario_failing_mid_recording_does_not_save(recorded: Path, server: ShopServer) -> None:

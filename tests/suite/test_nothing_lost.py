@@ -119,3 +119,28 @@ def test_two_workers_record_the_whole_suite_without_corrupting_a_cassette(
     replay = suite.run()
     assert replay.code == 0, replay.output
     assert "31 passed" in replay.output
+
+
+def test_a_cassette_that_cannot_be_written_is_named_and_the_run_goes_on(suite: SuiteCopy) -> None:
+    """A folder where the guest cassette should go: its save fails. The error names the file
+    and the reason, without a traceback; the feature's other scenarios, recorded after it in
+    the same process, are saved as before (vcrpy let go of httpx although the save failed)."""
+    committed = suite.cassettes()
+    blocked = suite.root / "cassettes" / GUEST
+    blocked.unlink()
+    (blocked / "in_the_way").mkdir(parents=True)
+    outline = "guest_purchase/a_guest_buys"
+    others = {name: data for name, data in committed.items() if name.startswith(outline)}
+    for name in others:
+        if name != GUEST:
+            (suite.root / "cassettes" / name).unlink()
+    run = suite.run("--record", "-k", "a_guest_buys")
+    assert run.code != 0, run.output
+    assert f"Could not write the cassette cassettes/{GUEST}: Is a directory" in run.output
+    assert "the cassette on disk is as it was before" in run.output
+    assert "Traceback" not in run.output
+    assert len(others) > 2
+    for name, data in others.items():
+        if name != GUEST:
+            assert (suite.root / "cassettes" / name).read_bytes() == data, name
+    assert _stray_files(suite.root / "cassettes") == []
