@@ -39,6 +39,8 @@ class Measurement:
     passed: int
     failed: int
     peak_rss_mib: float
+    startup_s: float = 0.0  # from starting the process to its first test report
+    shutdown_s: float = 0.0  # from its last test report to the process's end
 
     @property
     def per_scenario_ms(self) -> float:
@@ -82,10 +84,11 @@ def run_measured(
         with log.open("ab") as out:
             out.write(f"\n$ {' '.join(command)}\n".encode())
             out.flush()
-            started = time.perf_counter()
+            started, started_at = time.perf_counter(), time.time()
             process = subprocess.Popen(command, cwd=cwd, env=child_env, stdout=out, stderr=out)
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - started
+            ended_at = time.time()
             process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0 or not timing_file.is_file():
             raise BenchError(
@@ -111,4 +114,6 @@ def run_measured(
         int(timing["passed"]),
         int(timing["failed"]),
         rss_kib / 1024,
+        startup_s=max(float(timing["first_report_at"]) - started_at, 0.0),
+        shutdown_s=max(ended_at - float(timing["last_report_at"]), 0.0),
     )

@@ -46,6 +46,8 @@ def _table(results: Sequence[Measurement]) -> dict[str, dict[str, dict[str, floa
         "wall_per_scenario_ms": lambda m: m.wall_per_scenario_ms,
         "cpu_per_scenario_ms": lambda m: m.cpu_per_scenario_ms,
         "peak_rss_mib": lambda m: m.peak_rss_mib,
+        "startup_s": lambda m: m.startup_s,
+        "shutdown_s": lambda m: m.shutdown_s,
         "passed": lambda m: float(m.passed),
     }
     table: dict[str, dict[str, dict[str, float]]] = {}
@@ -122,6 +124,43 @@ def _targets(
     return targets
 
 
+def _phases(table: Mapping[str, Mapping[str, Mapping[str, float]]], size: int) -> list[str]:
+    """Where the wall time of the one-process and the `-n 2` replay goes, and what that allows."""
+
+    def med(variant: str, field: str) -> float:
+        return _median(table, variant, size, field)
+
+    lines = [
+        "",
+        f"Phases of the replay at N={size} (medians, s): *start-up* runs from starting the "
+        "process to its first test report (interpreter, imports, plugins, collection; for "
+        "xdist, the controller's and then the workers'), *shut-down* from the last test report "
+        "to the process's end.",
+        "",
+        "| variant | start-up | tests | shut-down | wall |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for variant in ("harness", "xdist"):
+        wall, start, stop = (
+            med(variant, "wall_s"),
+            med(variant, "startup_s"),
+            med(variant, "shutdown_s"),
+        )
+        lines.append(
+            f"| {variant} | {start:.2f} | {wall - start - stop:.2f} | {stop:.2f} | {wall:.2f} |"
+        )
+    one = med("harness", "wall_s")
+    tests = one - med("harness", "startup_s") - med("harness", "shutdown_s")
+    fixed = med("xdist", "startup_s") + med("xdist", "shutdown_s")
+    lines += [
+        "",
+        f"Were the tests split perfectly over the two workers, `-n 2` would take "
+        f"{fixed:.2f} + {tests:.2f} / 2 = {fixed + tests / 2:.2f} s, a speedup of at most "
+        f"{one / (fixed + tests / 2):.2f}.",
+    ]
+    return lines
+
+
 def build_report(
     results: Sequence[Measurement],
     *,
@@ -174,6 +213,7 @@ def build_report(
     for target in targets:
         met = "yes" if target["met"] else "**no**"
         lines.append(f"| {target['name']} | {target['value']:.2f} | {target['goal']} | {met} |")
+    lines += _phases(table, max(sizes))
     if load_test is not None:
         lines += ["", f"Sandbox under load (bench/load.py): {load_test.line()}."]
     if profile:

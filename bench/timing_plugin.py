@@ -1,9 +1,10 @@
 """A pytest plugin the benchmark loads (`-p bench.timing_plugin`) in every measured run.
 
 It writes one JSON object to the file named by `BENCH_TIMING_FILE`: when the session started,
-when collection finished, how long the test loop took (wall and this process's CPU time), and
-how many tests passed and failed.
-Under pytest-xdist only the controller writes (it sees every report).
+when collection finished, how long the test loop took (wall and this process's CPU time), when
+the first and the last test report arrived (wall-clock time, so that the parent can tell the
+start-up and the shut-down of the run apart from its tests), and how many tests passed and
+failed. Under pytest-xdist only the controller writes (it sees every report).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class _Timer:
         self.loop_end = 0.0
         self.loop_cpu = 0.0
         self.collected = 0
+        self.first_report = 0.0
+        self.last_report = 0.0
         self.outcomes = {"passed": 0, "failed": 0, "skipped": 0}
 
     def pytest_sessionstart(self) -> None:
@@ -50,6 +53,8 @@ class _Timer:
             self.loop_cpu = time.process_time() - cpu
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.last_report = time.time()
+        self.first_report = self.first_report or self.last_report
         if report.failed:
             self.outcomes["failed"] += 1
         elif report.when == "call" and report.passed:
@@ -63,6 +68,8 @@ class _Timer:
             "loop_s": self.loop_end - self.loop_start,
             "loop_cpu_s": self.loop_cpu,
             "collected": self.collected,
+            "first_report_at": self.first_report,
+            "last_report_at": self.last_report,
             **self.outcomes,
         }
         self.target.write_text(json.dumps(data), encoding="utf-8")

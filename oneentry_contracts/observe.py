@@ -129,6 +129,9 @@ class _Observer:
         self.report_dir = report_dir
         self.events = events
         self.controller = controller
+        # Records and pytest-bdd's scenario reports go with the test reports (to the controller,
+        # under xdist) only for the report files that need them: reports are kept to the end.
+        self.cucumber = bool(getattr(config.option, "cucumber_json_path", None))
         self.records: list[ScenarioRecord] = []
         # The scenario's responses so far, each with the step that received it.
         self.responses: list[tuple[str, httpx.Response]] = []
@@ -256,7 +259,7 @@ class _Observer:
         if run is None:
             return report
         context = bdd_reporting.test_report_context_registry.get(report)
-        if context is not None and not self.controller:
+        if context is not None and not self.controller and self.cucumber:
             setattr(report, _BDD_ATTRIBUTE, {"scenario": context.scenario, "name": context.name})
         run.duration += report.duration
         if report.failed:
@@ -266,8 +269,10 @@ class _Observer:
         elif report.skipped and run.outcome != "failed":
             run.outcome = "skipped"
         if report.when == "teardown":
+            del item.stash[_RUN]  # the scenario is over: nothing of it is kept but its record
             record = self._finish(item.nodeid, run)
-            setattr(report, _RECORD_ATTRIBUTE, scenario_to_dict(record))
+            if self.report_dir is not None:
+                setattr(report, _RECORD_ATTRIBUTE, scenario_to_dict(record))
             self._emit(
                 "done",
                 nodeid=item.nodeid,

@@ -28,7 +28,7 @@ from pytest_bdd.exceptions import GherkinParseError, StepDefinitionNotFoundError
 from pytest_bdd.parser import ScenarioTemplate, render_string
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import explain, recording, steplookup, vcrprobes
+from oneentry_contracts import bddrelease, explain, recording, steplookup, vcrprobes
 from oneentry_contracts.cassettes import AtomicPersister, SaveGate, failed_recording_path
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, resolve
@@ -207,6 +207,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _mode(config) == "replay":
             item.add_marker(pytest.mark.block_network)  # a replay never reaches any network
         item.user_properties.append(("feature", feature))
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    try:
+        return (yield)
+    finally:
+        bddrelease.release(item)
 
 
 @pytest.hookimpl(wrapper=True)
