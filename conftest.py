@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from oneentry_contracts.config import Credentials, UserRole
 from oneentry_contracts.target import Target
-from oneentry_sandbox import ProjectConfig, SandboxServer, default_project, load_project
+
+if TYPE_CHECKING:
+    from oneentry_sandbox import ProjectConfig
 
 pytest_plugins = [
     "oneentry_contracts.plugin",
@@ -54,6 +57,10 @@ def sandbox_credentials(project: ProjectConfig) -> dict[UserRole, Credentials]:
 def oneentry_sandbox_target() -> Iterator[Target]:
     """A deterministic sandbox on a free loopback port, reset before every scenario so that
     each cassette is the same whatever order scenarios are recorded in."""
+    # Imported here: a replay never starts it, and importing it (a web app) costs every
+    # replaying process, each xdist worker too, ~0.1 s.
+    from oneentry_sandbox import SandboxServer, default_project, load_project
+
     project_file = os.environ.get(SANDBOX_PROJECT_ENV)
     project = load_project(Path(project_file)) if project_file else default_project()
     app_token = os.environ.get(SANDBOX_TOKEN_ENV, "sandbox-app-token")

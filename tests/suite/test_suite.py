@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -160,3 +162,21 @@ def test_no_planted_secret_reaches_a_cassette_or_the_output(suite: SuiteCopy) ->
         "registered-user@example.test"
         in written["registered_purchase/" + ("a_customer_buys_1_desk_lamp_and_pays_by_cash.yaml")]
     )
+
+
+def test_a_replay_never_imports_the_sandbox(suite: SuiteCopy) -> None:
+    """Only recording and live runs start the sandbox; a replaying process (each xdist worker
+    too) does not pay for importing it."""
+    code = (
+        "import sys, pytest\n"
+        "code = pytest.main(['features', '-q', '-p', 'no:cacheprovider', '-k', 'guest_buys',\n"
+        "    '--oneentry-mode=replay', '--record-mode=none', '--block-network'])\n"
+        "print('sandbox imported:', 'oneentry_sandbox' in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=suite.root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
+    assert "sandbox imported: False" in done.stdout
