@@ -38,6 +38,8 @@ def test_three_scenario_run_reports_every_variant(tmp_path: Path) -> None:
             assert math.isfinite(run[key]), (key, run)
             assert run[key] > 0, (key, run)
         assert run["loop_s"] < run["wall_s"]
+        assert 0 < run["startup_s"] < run["wall_s"], run  # the phases lie within the run
+        assert 0 < run["shutdown_s"] < run["wall_s"] - run["startup_s"], run
     targets = {t["name"] for t in data["summary"]["targets"]}
     assert any(name.startswith("harness/baseline") for name in targets)
     assert any(name.startswith("xdist") for name in targets)
@@ -51,6 +53,7 @@ def test_three_scenario_run_reports_every_variant(tmp_path: Path) -> None:
     assert BEGIN in text
     assert END in text
     assert "| harness | 3 |" in text
+    assert "a speedup of at most" in text  # the xdist bound from the phases
     cassettes = sorted(p.name for p in (suites / "harness-3" / "cassettes").rglob("*.yaml"))
     assert cassettes == sorted(cassette_name(r) for r in rows(SIZE))
     assert len(list((suites / "baseline-3" / "cassettes").glob("*.yaml"))) == SIZE
