@@ -33,7 +33,7 @@ from pytest_bdd import reporting as bdd_reporting
 from oneentry_contracts.capture import error_text, exchange_of, violation_of
 from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.events import EVENTS_ENV, emit
-from oneentry_contracts.plugin import cassette_path, scenario_name, scenario_template
+from oneentry_contracts.naming import cassette_path, scenario_name, scenario_template
 from oneentry_contracts.report import (
     REPORT_JSON,
     CassetteChange,

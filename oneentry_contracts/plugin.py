@@ -10,13 +10,15 @@ The target (where requests go) is a `Target`. Replay needs none: it uses the pla
 cassettes hold. `--oneentry-target=project` reads the environment. The sandbox target comes
 from the fixture `oneentry_sandbox_target`, which the project's conftest provides, so that this
 library never imports the sandbox.
+
+Cassette names come from `naming.py`; how outcomes and errors are reported is `outcomes.py`,
+and the run report and progress `observe.py`: plugin modules this one registers.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shlex
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
@@ -24,29 +26,23 @@ from typing import Any, Literal
 
 import httpx
 import pytest
-from pytest_bdd.exceptions import GherkinParseError, StepDefinitionNotFoundError
-from pytest_bdd.parser import ScenarioTemplate, render_string
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import bddrelease, explain, recording, steplookup, vcrprobes
-from oneentry_contracts.cassettes import AtomicPersister, SaveGate, failed_recording_path
+from oneentry_contracts import bddrelease, outcomes, recording, steplookup, vcrprobes
+from oneentry_contracts.cassettes import SaveGate, failed_recording_path
 from oneentry_contracts.client import OneEntryClient, make_http_client
 from oneentry_contracts.config import Config, Credentials, LiveSettings, UserRole, resolve
 from oneentry_contracts.contract import ContractApi
-from oneentry_contracts.errors import (
-    CassetteError,
-    ConfigError,
-    HarnessError,
-    UnreadableCassette,
-)
+from oneentry_contracts.errors import CassetteError, HarnessError
 from oneentry_contracts.formdata import FormDataFaker, seed_for
+from oneentry_contracts.naming import cassette_name, scenario_template, slug
+from oneentry_contracts.outcomes import CALL_FAILED, RECORDING, SCRUBBER, Recording
 from oneentry_contracts.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
 from oneentry_contracts.retry import RetryPolicy, no_wait
 from oneentry_contracts.schemas import SchemaStore
 from oneentry_contracts.scrub import REDACTED, REDACTED_KEYS, Scrubber, ScrubConfig
 from oneentry_contracts.target import Target
 
-__all__ = ["Mode", "Target", "cassette_path"]
+__all__ = ["Mode", "Target"]
 
 # The run report and the progress events live in their own plugin module.
 pytest_plugins = ["oneentry_contracts.observe"]
@@ -54,18 +50,6 @@ pytest_plugins = ["oneentry_contracts.observe"]
 Mode = Literal["replay", "record", "live"]
 _CONFIG = pytest.StashKey[Config]()
 _SCHEMAS = pytest.StashKey[SchemaStore]()
-_CALL_FAILED = pytest.StashKey[bool]()
-_SCRUBBER = pytest.StashKey[Scrubber]()
-_RECORDING = pytest.StashKey["_Recording"]()
-_MISSING_STEP = pytest.StashKey[str]()
-# Problems with what the user wrote (config, feature, step text, table value, cassette file): the
-# run exits 2 (pytest: USAGE_ERROR), even when found while a scenario runs; a scenario whose check
-# fails (schema, status, a request that differs from the recording) exits 1.
-USAGE_ERRORS: tuple[type[BaseException], ...] = (
-    ConfigError,
-    UnreadableCassette,
-    StepDefinitionNotFoundError,
-)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -110,6 +94,8 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the config file and every schema once, before collection; errors stop the run."""
+    # outcomes.py's hooks; registered here, not listed in pytest_plugins: this module imports it
+    config.pluginmanager.register(outcomes, "oneentry-outcomes")
     steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
     vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
@@ -120,7 +106,6 @@ def pytest_configure(config: pytest.Config) -> None:
             LiveSettings.from_env(loaded)  # a missing ONEENTRY_* variable stops the run here
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
-    config.pluginmanager.register(_RunNotes(), "oneentry-run-notes")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -147,46 +132,6 @@ def _mode(config: pytest.Config) -> Mode:
     return mode
 
 
-def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
-    """The pytest-bdd scenario behind a collected test, or None for an ordinary test."""
-    function = getattr(item, "obj", None)
-    return scenario_wrapper_template_registry.get(function) if function is not None else None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-
-
-_SCENARIO_NAME = pytest.StashKey[str]()
-
-
-def scenario_name(item: pytest.Item, template: ScenarioTemplate) -> str:
-    """The scenario's title with its example's values filled in, worked out once per item.
-
-    Only the title is rendered (as `ScenarioTemplate.render` renders it): rendering the
-    whole scenario copies every step's data table, which cost a replayed scenario ~1 ms.
-    """
-    name = item.stash.get(_SCENARIO_NAME, None)
-    if name is None:
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-        name = item.stash[_SCENARIO_NAME] = render_string(template.name, example)
-    return name
-
-
-def _cassette_name(item: pytest.Item, template: ScenarioTemplate) -> str:
-    return _slug(scenario_name(item, template))
-
-
-def cassette_path(item: pytest.Item) -> Path | None:
-    """Where a scenario's cassette lives (`cassettes/<feature>/<name>.yaml`); None for a test."""
-    template = scenario_template(item)
-    if template is None:
-        return None
-    feature = Path(template.feature.filename).stem
-    return item.config.rootpath / "cassettes" / feature / f"{_cassette_name(item, template)}.yaml"
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put every scenario in a cassette and make sure no two examples share one."""
     seen: dict[tuple[str, str], str] = {}
@@ -195,7 +140,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if template is None:
             continue
         feature = Path(template.feature.filename).stem
-        name = _cassette_name(item, template)
+        name = cassette_name(item, template)
         other = seen.setdefault((feature, name), item.nodeid)
         if other != item.nodeid:
             raise pytest.UsageError(
@@ -215,110 +160,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return (yield)
     finally:
         bddrelease.release(item)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember whether the scenario failed, and show harness errors without a traceback.
-
-    Reports carry `oneentry_usage` (a usage error: the run exits 2) and, on the teardown of a
-    scenario that failed while recording, `oneentry_kept` (what happened to its cassette).
-    """
-    report = yield
-    if report.when == "call":
-        item.stash[_CALL_FAILED] = report.failed
-    recorded = item.stash.get(_RECORDING, None)
-    if report.when == "teardown" and recorded is not None and item.stash.get(_CALL_FAILED, True):
-        report.oneentry_kept = recorded.note(item.config.rootpath)  # type: ignore[attr-defined]
-    if call.excinfo is not None and call.excinfo.errisinstance(USAGE_ERRORS):
-        report.oneentry_usage = True  # type: ignore[attr-defined]
-    if call.excinfo is not None and call.excinfo.errisinstance(StepDefinitionNotFoundError):
-        report.longrepr = item.stash.get(_MISSING_STEP, str(call.excinfo.value))
-    if call.excinfo is not None and call.excinfo.errisinstance(HarnessError):
-        step = item.stash.get(_FAILED_STEP, "")
-        report.longrepr = f"{step}{call.excinfo.value}"
-    scrubber = item.stash.get(_SCRUBBER, None)
-    if scrubber is not None and report.longrepr:
-        # Failure text can quote bodies and values: no token, password or host may reach it.
-        report.longrepr = scrubber.text(str(report.longrepr))
-    return report
-
-
-_FAILED_STEP = pytest.StashKey[str]()
-
-
-def pytest_bdd_step_error(
-    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
-) -> None:
-    """Name the failing step, its line and the feature file, as pytest-bdd's own errors do."""
-    where = f'{Path(feature.filename).name}:{step.line_number}, scenario "{scenario.name}"'
-    request.node.stash[_FAILED_STEP] = f"Step failed: {step.keyword} {step.name}\n  at {where}\n\n"
-
-
-def pytest_bdd_step_func_lookup_error(
-    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
-) -> None:
-    """A step text no definition matches: name it, where it is, and the closest wordings."""
-    message = explain.missing_step(step, scenario, feature, request.config.rootpath)
-    request.node.stash[_MISSING_STEP] = message
-
-
-def pytest_exception_interact(
-    node: pytest.Item | pytest.Collector,
-    call: pytest.CallInfo[Any],
-    report: pytest.CollectReport | pytest.TestReport,
-) -> None:
-    """A feature file with broken Gherkin fails collection with one paragraph, no traceback."""
-    if isinstance(report, pytest.CollectReport) and call.excinfo is not None:
-        error = call.excinfo.value
-        if isinstance(error, GherkinParseError):
-            report.longrepr = explain.feature_syntax_error(error, node.config.rootpath)
-
-
-class _Recording:
-    """One scenario's cassette while recording: was it there before, and what the persister did."""
-
-    def __init__(self, cassette: Path, persister: AtomicPersister) -> None:
-        self.cassette = cassette
-        self.existed = cassette.is_file()
-        self.persister = persister
-
-    def note(self, root: Path) -> str:
-        copy = self.persister.failed_copy
-        return explain.kept_cassette(
-            explain.shown_path(self.cassette, root),
-            existed=self.existed,
-            failed_copy=explain.shown_path(copy, root) if copy else None,
-        )
-
-
-class _RunNotes:
-    """Gathers what the reports say (from xdist workers too) for the end of the run: which
-    cassettes were kept because their scenario failed while recording, and whether a usage
-    error turns the exit status into USAGE_ERROR."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, str] = {}
-        self.usage = False
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if getattr(report, "oneentry_usage", False):
-            self.usage = True
-        if note := getattr(report, "oneentry_kept", None):
-            self.kept[report.nodeid] = str(note)
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.kept:
-            terminalreporter.section("cassettes kept: scenarios that failed while recording")
-            for note in self.kept.values():
-                terminalreporter.line(note)
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.usage and session.exitstatus == pytest.ExitCode.TESTS_FAILED:
-            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +249,7 @@ def oneentry_scrubber(
 ) -> Scrubber:
     """The scenario's scrubber: cassettes, and any failure report, pass through it."""
     scrubber = Scrubber(_scrub_config(oneentry_config, oneentry_target))
-    request.node.stash[_SCRUBBER] = scrubber
+    request.node.stash[SCRUBBER] = scrubber
     return scrubber
 
 
@@ -443,7 +284,7 @@ def vcr_config(
     node = request.node
     recording_now = oneentry_mode == "record"
     gate = SaveGate(
-        passed=lambda: not node.stash.get(_CALL_FAILED, True),
+        passed=lambda: not node.stash.get(CALL_FAILED, True),
         keep_failed=recording_now and bool(request.config.getoption("--oneentry-keep-failed")),
         rerecord_command=rerecord_command(node),
         root=request.config.rootpath,
@@ -461,7 +302,7 @@ def vcr_config(
     if recording_now:
         cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
         failed_recording_path(cassette).unlink(missing_ok=True)  # an earlier attempt's, now stale
-        node.stash[_RECORDING] = _Recording(cassette, settings["persister"])
+        node.stash[RECORDING] = Recording(cassette, settings["persister"])
     yield settings
     settings["persister"].raise_save_error()
 
@@ -476,7 +317,7 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
     template = scenario_template(request.node)
-    return _cassette_name(request.node, template) if template else _slug(request.node.name)
+    return cassette_name(request.node, template) if template else slug(request.node.name)
 
 
 def retry_policy(config: Config, mode: Mode) -> RetryPolicy:
@@ -524,6 +365,6 @@ def api(
     strict = oneentry_config.strict  # --oneentry-strict is a command-line override of it
     origin = shown if oneentry_mode != "live" else oneentry_config.host_placeholder
     yield ContractApi(client, oneentry_schemas, origin, strict, command)
-    passed = not request.node.stash.get(_CALL_FAILED, True)
+    passed = not request.node.stash.get(CALL_FAILED, True)
     if oneentry_mode == "replay" and cassette is not None and passed:
         recording.check_all_played(cassette, cassette_path=shown, rerecord_command=command)
