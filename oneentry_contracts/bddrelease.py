@@ -26,7 +26,8 @@ __all__ = ["release"]
 
 def release(item: pytest.Item) -> None:
     """Forget pytest-bdd's scenario report and step-result fixtures of a finished item."""
-    reporting.scenario_reports_registry.pop(item, None)
+    reports: Any = getattr(reporting, "scenario_reports_registry", {})  # renamed: nothing to do
+    reports.pop(item, None)
     manager: Any = item.session._fixturemanager  # where pytest-bdd put them
     registered: dict[str, dict[Any, Any]] = getattr(manager, "_arg2node2fixturedefs", {})
     for by_node in registered.values():
