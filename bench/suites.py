@@ -12,11 +12,12 @@ plugin): httpx under vcrpy, bodies checked with the harness's compiled `SchemaSt
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from oneentry_contracts.naming import slug
 
 __all__ = [
     "BASELINE_ROWS",
@@ -112,7 +113,7 @@ def rows(count: int) -> list[Row]:
 
 def cassette_name(row: Row) -> str:
     """The harness's cassette file name of an example (its rendered title, slugged)."""
-    return re.sub(r"[^a-z0-9]+", "_", row.title.lower()).strip("_") + ".yaml"
+    return slug(row.title) + ".yaml"
 
 
 def feature_text(count: int) -> str:
