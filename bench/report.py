@@ -140,18 +140,17 @@ def _phases(table: Mapping[str, Mapping[str, Mapping[str, float]]], size: int) -
         "| variant | start-up | tests | shut-down | wall |",
         "|---|---:|---:|---:|---:|",
     ]
+    phases: dict[str, tuple[float, float, float, float]] = {}  # start-up, tests, shut-down, wall
     for variant in ("harness", "xdist"):
         wall, start, stop = (
             med(variant, "wall_s"),
             med(variant, "startup_s"),
             med(variant, "shutdown_s"),
         )
-        lines.append(
-            f"| {variant} | {start:.2f} | {wall - start - stop:.2f} | {stop:.2f} | {wall:.2f} |"
-        )
-    one = med("harness", "wall_s")
-    tests = one - med("harness", "startup_s") - med("harness", "shutdown_s")
-    fixed = med("xdist", "startup_s") + med("xdist", "shutdown_s")
+        phases[variant] = (start, wall - start - stop, stop, wall)
+        lines.append(f"| {variant} | " + " | ".join(f"{v:.2f}" for v in phases[variant]) + " |")
+    tests, one = phases["harness"][1], phases["harness"][3]
+    fixed = phases["xdist"][0] + phases["xdist"][2]
     lines += [
         "",
         f"Were the tests split perfectly over the two workers, `-n 2` would take "
