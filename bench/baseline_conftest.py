@@ -15,7 +15,7 @@ import httpx
 import pytest
 import vcr  # type: ignore[import-untyped]
 
-from oneentry_contracts.schemas import SchemaStore
+from oneentry_contracts.schemas.store import SchemaStore
 
 HERE = Path(__file__).resolve().parent
 RECORD = os.environ.get("BENCH_RECORD") == "1"
@@ -29,7 +29,7 @@ CASSETTES = vcr.VCR(
 
 @pytest.fixture(scope="session")
 def schemas() -> SchemaStore:
-    return SchemaStore.load(HERE / "schemas")
+    return SchemaStore.for_project(HERE)
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from oneentry_contracts.endpoints import endpoint
-from oneentry_contracts.schemas import SchemaStore
+from oneentry_contracts.api.endpoints import endpoint
+from oneentry_contracts.schemas.store import SchemaStore
 
 ROWS = json.loads((Path(__file__).resolve().parent / "rows.json").read_text("utf-8"))
 APP_TOKEN = "sandbox-app-token"

@@ -87,7 +87,15 @@ def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Pa
     if variant == "live":
         return _pytest(*harness_args(harness, "live")), harness
     # No Gherkin, no harness plugin: pytest-bdd and pytest-recording are not even loaded.
-    return _pytest("-p", "no:pytest-bdd", "-p", "no:recording", "test_baseline.py"), baseline
+    return _pytest(
+        "-p",
+        "no:pytest-bdd",
+        "-p",
+        "no:recording",
+        "-p",
+        "no:oneentry_contracts",
+        "test_baseline.py",
+    ), baseline
 
 
 def environment() -> dict[str, str]:
@@ -112,7 +120,18 @@ def prepare(work: Path, sizes: Sequence[int], env: dict[str, str], log: Path) ->
     )
     base_top = baseline_project(work / f"baseline-{largest}", largest)
     run_logged(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-bdd", "-p", "no:recording"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:pytest-bdd",
+            "-p",
+            "no:recording",
+            "-p",
+            "no:oneentry_contracts",
+        ],
         cwd=base_top,
         log=log,
         env={**env, "BENCH_RECORD": "1"},

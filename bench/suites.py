@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from oneentry_contracts.naming import slug
+from oneentry_contracts.recording.naming import slug
 
 __all__ = [
     "BASELINE_ROWS",

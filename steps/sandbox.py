@@ -20,17 +20,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import httpx
 import pytest
 from pytest_bdd import given, parsers, when
-from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
-from oneentry_contracts.client import dump_json
-from oneentry_contracts.config import Config
-from oneentry_contracts.contract import ContractApi, expect_status
-from oneentry_contracts.errors import ConfigError, UnexpectedStatus
-from oneentry_contracts.recording import explain_replay_failure
-from oneentry_contracts.target import Target
+from oneentry_contracts import Config, ConfigError, ContractApi, expect_status
 
 SANDBOX_TAG = "sandbox"
 
@@ -47,12 +40,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def _control(
     request: pytest.FixtureRequest,
-    api: ContractApi,
-    http: httpx.Client,
-    target: Target,
+    oneentry_api: ContractApi,
     method: str,
     path: str,
-    body: dict[str, Any],
+    body: Any,
     schema: str,
 ) -> Any:
     """One control call, recorded and replayed like the API calls; its answer schema-checked."""
@@ -61,41 +52,18 @@ def _control(
             f"{method} {path} is a sandbox control call, but the scenario is not tagged "
             f"@{SANDBOX_TAG}.\nHow to fix: tag the scenario @{SANDBOX_TAG}."
         )
-    try:
-        raw = http.request(
-            method,
-            target.base_url + path,
-            content=dump_json(body),
-            headers={"Content-Type": "application/json"},
-        )
-    except CannotOverwriteExistingCassetteException as exc:
-        raise explain_replay_failure(
-            exc, cassette_path=api.origin, rerecord_command=api.rerecord_command
-        ) from None
-    answer = raw.json()
-    if raw.status_code != 200:
-        raise UnexpectedStatus(
-            f"{method} {path} answered {raw.status_code}, expected 200: {answer!r}",
-            expected=200,
-            actual=raw.status_code,
-            body=answer,
-            endpoint=f"{method} {path}",
-        )
-    api.schemas.validate(schema, answer, endpoint=f"{method} {path}", origin=api.origin)
-    return answer
+    return oneentry_api.control(method, path, body, schema)
 
 
 @given("the customer's access token has expired")
 def access_token_expired(
     request: pytest.FixtureRequest,
-    api: ContractApi,
-    oneentry_http: httpx.Client,
-    oneentry_target: Target,
+    oneentry_api: ContractApi,
     oneentry_config: Config,
 ) -> None:
     """Move the sandbox clock one second past the auth provider's `accessTokenTtlSec`."""
     provider = expect_status(
-        api.call(
+        oneentry_api.call(
             "auth_provider",
             path={"marker": oneentry_config.auth_provider},
             params={"langCode": oneentry_config.lang_code},
@@ -104,7 +72,7 @@ def access_token_expired(
     ttl = int(provider["config"]["accessTokenTtlSec"])
     body = {"advance_sec": ttl + 1}
     path = "/__sandbox/clock"
-    _control(request, api, oneentry_http, oneentry_target, "POST", path, body, "sandbox/clock")
+    _control(request, oneentry_api, "POST", path, body, "sandbox/clock")
 
 
 @when(
@@ -115,18 +83,16 @@ def price_changes(
     product: str,
     price: int,
     request: pytest.FixtureRequest,
-    api: ContractApi,
-    oneentry_http: httpx.Client,
-    oneentry_target: Target,
+    oneentry_api: ContractApi,
     oneentry_config: Config,
 ) -> Decimal:
     """Change the product's current price, then read the price the catalogue now shows."""
     product_id = oneentry_config.product_id(product, where="the price-change step")
     path = f"/__sandbox/products/{product_id}"
-    _control(
-        request, api, oneentry_http, oneentry_target, "PUT", path, {"price": price}, "sandbox/price"
-    )
+    _control(request, oneentry_api, "PUT", path, {"price": price}, "sandbox/price")
     shown = expect_status(
-        api.call("product", path={"id": product_id}, params={"langCode": oneentry_config.lang_code})
+        oneentry_api.call(
+            "product", path={"id": product_id}, params={"langCode": oneentry_config.lang_code}
+        )
     )
     return Decimal(str(shown["price"]))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from oneentry_contracts.audit import KnownSecrets, audit_paths, mask
-from oneentry_contracts.cli import main
-from oneentry_contracts.config import Config
+from oneentry_contracts.cli.main import main
+from oneentry_contracts.config.settings import Config
+from oneentry_contracts.recording.audit import KnownSecrets, audit_paths, mask
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_NAMES = (
@@ -219,7 +219,7 @@ def test_a_missing_path_is_a_usage_error(
 def test_the_cli_does_not_import_vcr() -> None:
     # The audit shares its placeholders with the scrubber through `placeholders`, which must
     # stay light: vcr imported before pytest starts breaks pytest-recording's rewriting.
-    code = "import sys, oneentry_contracts.cli; sys.exit('vcr' in sys.modules)"
+    code = "import sys, oneentry_contracts.cli.main; sys.exit('vcr' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

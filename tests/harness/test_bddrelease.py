@@ -49,7 +49,7 @@ import json
 import pytest
 from pytest_bdd import reporting
 
-from oneentry_contracts import bddrelease
+from oneentry_contracts.pytest_plugin import bddrelease
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -88,7 +88,9 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def _kept(pytester: pytest.Pytester, *args: str) -> dict[str, int]:
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:oneentry_contracts", *args
+    )
     result.assert_outcomes(passed=3)
     kept: dict[str, int] = json.loads((pytester.path / "kept.json").read_text())
     return kept

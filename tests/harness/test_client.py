@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from oneentry_contracts.client import (
+from oneentry_contracts.api.client import (
     DEFAULT_DEVICE_METADATA,
     NOTHING,
     OneEntryClient,
     dump_json,
     make_http_client,
 )
+from oneentry_contracts.api.retry import RetryPolicy
 from oneentry_contracts.errors import (
     ConfigError,
     ContractViolation,
@@ -22,7 +23,6 @@ from oneentry_contracts.errors import (
     RetriesExhausted,
     TransportError,
 )
-from oneentry_contracts.retry import RetryPolicy
 
 BASE = "https://project.oneentry.test"
 APP_TOKEN = "app-token-SECRET-1234567890"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from oneentry_contracts.audit import KnownSecrets, audit_paths
-from oneentry_contracts.cli import main
-from oneentry_contracts.config import CONFIG_FILE, KEYS, Config, Credentials, resolve
+from oneentry_contracts.api.target import Target
+from oneentry_contracts.cli.main import main
+from oneentry_contracts.config.settings import CONFIG_FILE, KEYS, Config, Credentials, resolve
+from oneentry_contracts.config.starter import render_starter
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.plugin import _scrub_config
-from oneentry_contracts.scrub import REDACTED, Scrubber
-from oneentry_contracts.starter import render_starter
-from oneentry_contracts.target import Target
+from oneentry_contracts.pytest_plugin.plugin import _scrub_config
+from oneentry_contracts.recording.audit import KnownSecrets, audit_paths
+from oneentry_contracts.recording.scrub import REDACTED, Scrubber
 
 TIMEOUT_ENV = "ONEENTRY_CONTRACTS_RECORDING_TIMEOUT"
 

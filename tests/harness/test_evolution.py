@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from oneentry_contracts.cli import main
-from oneentry_contracts.evolution import propose
-from oneentry_contracts.recorded import kind_of, read_recorded
-from oneentry_contracts.schemas import BASE_URI, SchemaStore
+from oneentry_contracts.cli.main import main
+from oneentry_contracts.schemas.evolution import propose
+from oneentry_contracts.schemas.recorded import kind_of, read_recorded
+from oneentry_contracts.schemas.store import BASE_URI, SchemaStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,7 +135,7 @@ def test_every_recorded_answer_maps_to_a_kind_and_every_kind_fits() -> None:
         "create_order",
     )
     assert kind_of("PUT", "/__sandbox/products/14", 200) == ("sandbox/price", "sandbox/price")
-    schemas = SchemaStore.load(ROOT / "schemas")
+    schemas = SchemaStore.for_project(ROOT)
     for kind, answers in recorded.by_kind.items():
         proposal = propose(kind, schemas, [a.body for a in answers])
         assert proposal.differences == (), (kind, rows(proposal))

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import oneentry_sandbox
-from oneentry_contracts.cli import main
-from oneentry_contracts.client import OneEntryClient, make_http_client
-from oneentry_contracts.config import Config
-from oneentry_contracts.formcheck import CassetteReader, Finding, check, read_snapshot
-from oneentry_contracts.formdata import FormDataFaker, wrap_form_data
-from oneentry_contracts.formspec import FormSpec, read_spec
+from oneentry_contracts.api.client import OneEntryClient, make_http_client
+from oneentry_contracts.cli.main import main
+from oneentry_contracts.config.settings import Config
+from oneentry_contracts.formcheck.check import CassetteReader, Finding, check, read_snapshot
+from oneentry_contracts.formcheck.formspec import FormSpec, read_spec
+from oneentry_contracts.shop.formdata import FormDataFaker, wrap_form_data
 from oneentry_sandbox import SandboxServer, parse_project
 
 TOKEN = "formcheck-token"

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.formdata import FormDataFaker, locale_for, seed_for, wrap_form_data
+from oneentry_contracts.shop.formdata import FormDataFaker, locale_for, seed_for, wrap_form_data
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -72,7 +72,7 @@ def test_scenarios_sharing_the_locales_faker_do_not_disturb_each_other() -> None
     assert alternating["one"] != alternating["two"]
     code = (
         "import json, sys; from tests.harness.test_formdata import FORM, dump; "
-        "from oneentry_contracts.formdata import FormDataFaker, seed_for; "
+        "from oneentry_contracts.shop.formdata import FormDataFaker, seed_for; "
         "f = FormDataFaker(seed_for('scenario one')); "
         "sys.stdout.buffer.write(dump([f.value(a) for a in FORM]))"
     )
@@ -88,7 +88,7 @@ def test_different_scenarios_get_different_values() -> None:
 
 
 def test_seed_is_stable_across_processes() -> None:
-    code = "from oneentry_contracts.formdata import seed_for; print(seed_for('abc'))"
+    code = "from oneentry_contracts.shop.formdata import seed_for; print(seed_for('abc'))"
     outputs = {
         subprocess.run(
             [sys.executable, "-c", code],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from vcr.request import Request  # type: ignore[import-untyped]
 
-from oneentry_contracts.recording import json_body
+from oneentry_contracts.recording.vcr import json_body
 
 URL = "https://project.oneentry.test/api/content/orders-storage/marker/orders/orders"
 

@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from oneentry_contracts.client import ApiResponse
-from oneentry_contracts.contract import expect_status
-from oneentry_contracts.endpoints import endpoint
+from oneentry_contracts.api.client import ApiResponse
+from oneentry_contracts.api.contract import expect_status
+from oneentry_contracts.api.endpoints import endpoint
 from oneentry_contracts.errors import UnexpectedStatus
 from oneentry_sandbox import SandboxServer
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
-from oneentry_contracts.events import EventReader, emit
-from oneentry_contracts.progress import Progress
+from oneentry_contracts.reporting.events import EventReader, emit
+from oneentry_contracts.reporting.progress import Progress
 
 GUEST = "features/test_features.py::test_guest[stripe-Cosmo-2]"
 ERRORS = "features/test_features.py::test_unknown_storage"

@@ -15,10 +15,11 @@ import pytest
 from vcr import VCR  # type: ignore[import-untyped]
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 
-from oneentry_contracts.cassettes import SaveGate, failed_recording_path
-from oneentry_contracts.client import OneEntryClient
+from oneentry_contracts.api.client import OneEntryClient
 from oneentry_contracts.errors import CassetteError
-from oneentry_contracts.recording import (
+from oneentry_contracts.recording.cassettes import SaveGate, failed_recording_path
+from oneentry_contracts.recording.scrub import HOST_PLACEHOLDER, Scrubber, ScrubConfig
+from oneentry_contracts.recording.vcr import (
     check_all_played,
     configure_vcr,
     explain_replay_failure,
@@ -26,7 +27,6 @@ from oneentry_contracts.recording import (
     load_cassette_check,
     vcr_config,
 )
-from oneentry_contracts.scrub import HOST_PLACEHOLDER, Scrubber, ScrubConfig
 
 pytest_plugins = ["pytester"]
 
@@ -37,6 +37,10 @@ EMAIL_PH = "registered-user@example.test"
 PASSWORD_PH = "registered-password-placeholder"
 RERECORD = "oneentry-contracts run --record --only 'features/x.feature::buy'"
 ORDERS = "/api/content/orders-storage/marker/guest_orders/orders"
+
+
+# pytest-recording alone: the harness plugin (active through its entry point) stays out.
+NO_HARNESS = ("-p", "no:cacheprovider", "-p", "no:oneentry_contracts")
 
 
 def _token() -> str:
@@ -286,7 +290,7 @@ def test_a_failed_write_leaves_the_previous_cassette(
     def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("oneentry_contracts.cassettes.os.fsync", broken_fsync)
+    monkeypatch.setattr("oneentry_contracts.recording.cassettes.os.fsync", broken_fsync)
     unpatched = httpx.HTTPTransport.handle_request
     with pytest.raises(CassetteError, match="disk full") as caught:
         run_cassette(recorded, "all", purchase("Someone Else"), base_url=server.url)
@@ -425,8 +429,8 @@ def test_pytest_recording_wiring(
     pytester.makeconftest(
         f"""
         import pytest
-        from oneentry_contracts.recording import configure_vcr, vcr_config as make_config
-        from oneentry_contracts.scrub import ScrubConfig, Scrubber
+        from oneentry_contracts.recording.vcr import configure_vcr, vcr_config as make_config
+        from oneentry_contracts.recording.scrub import ScrubConfig, Scrubber
 
         def pytest_recording_configure(config, vcr):
             configure_vcr(vcr)
@@ -460,9 +464,9 @@ def test_pytest_recording_wiring(
         """
     )
     monkeypatch.setenv("BASE", server.url)
-    pytester.runpytest("--record-mode=all", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("--record-mode=all", *NO_HARNESS).assert_outcomes(passed=1)
     cassette = pytester.path / "cassettes" / "feature" / "scenario.yaml"
     assert "127.0.0.1" not in cassette.read_text()
     monkeypatch.delenv("BASE")
-    result = pytester.runpytest("--block-network", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--block-network", *NO_HARNESS)
     result.assert_outcomes(passed=1)

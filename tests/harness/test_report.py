@@ -8,9 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from oneentry_contracts.capture import exchange_of
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.report import (
+from oneentry_contracts.recording.scrub import Scrubber
+from oneentry_contracts.reporting.capture import exchange_of
+from oneentry_contracts.reporting.report import (
     Exchange,
     RunReport,
     ScenarioRecord,
@@ -18,8 +19,7 @@ from oneentry_contracts.report import (
     Violation,
     prepare_report_dir,
 )
-from oneentry_contracts.report_html import render_html
-from oneentry_contracts.scrub import Scrubber
+from oneentry_contracts.reporting.report_html import render_html
 
 EXCHANGE = Exchange(
     method="POST",

@@ -17,11 +17,11 @@ import httpx
 import pytest
 from vcr import VCR  # type: ignore[import-untyped]
 
-from oneentry_contracts.client import OneEntryClient, make_http_client
+from oneentry_contracts.api.client import OneEntryClient, make_http_client
+from oneentry_contracts.api.retry import RetryPolicy, retry_after_seconds
 from oneentry_contracts.errors import OutcomeUnknown, RetriesExhausted
-from oneentry_contracts.recording import configure_vcr, load_cassette_check, vcr_config
-from oneentry_contracts.retry import RetryPolicy, retry_after_seconds
-from oneentry_contracts.scrub import HOST_PLACEHOLDER, Scrubber, ScrubConfig
+from oneentry_contracts.recording.scrub import HOST_PLACEHOLDER, Scrubber, ScrubConfig
+from oneentry_contracts.recording.vcr import configure_vcr, load_cassette_check, vcr_config
 from oneentry_sandbox import SandboxServer
 from tests.sandbox.sandbox_kit import REGISTERED, auth_body, order_body
 

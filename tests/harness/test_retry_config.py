@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from oneentry_contracts.config import Config, load_config
+from oneentry_contracts.api.retry import RetryPolicy, no_wait
+from oneentry_contracts.config.settings import Config, load_config
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.plugin import retry_policy
-from oneentry_contracts.retry import RetryPolicy, no_wait
+from oneentry_contracts.pytest_plugin.plugin import retry_policy
 
 
 def write(tmp_path: Path, recording: str) -> Path:

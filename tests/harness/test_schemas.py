@@ -1,4 +1,4 @@
-"""The JSON Schemas in `schemas/` and `oneentry_contracts.schemas`: loading, examples, messages."""
+"""The JSON Schemas in `schemas/` and `schemas.store`: loading, examples, messages."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from oneentry_contracts.endpoints import ENDPOINTS, ERROR_SCHEMA
+from oneentry_contracts.api.endpoints import ENDPOINTS, ERROR_SCHEMA
 from oneentry_contracts.errors import ConfigError, SchemaViolation
-from oneentry_contracts.schemas import (
+from oneentry_contracts.schemas.store import (
     BASE_URI,
     SCHEMA_DIR,
     SchemaStore,

@@ -9,7 +9,7 @@ import pytest
 from vcr.request import Request  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.scrub import HOST_PLACEHOLDER, REDACTED, Scrubber, ScrubConfig
+from oneentry_contracts.recording.scrub import HOST_PLACEHOLDER, REDACTED, Scrubber, ScrubConfig
 
 REAL = "http://127.0.0.1:5555"
 APP_TOKEN = "app-TOKEN-9f8e7d6c5b4a"

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from oneentry_contracts import steplookup
+from oneentry_contracts.pytest_plugin import steplookup
 
 pytest_plugins = ["pytester"]
 
@@ -60,7 +60,7 @@ def test_each_folder_keeps_its_own_step_definitions(pytester: pytest.Pytester) -
                 scenarios("{folder}.feature")
             """)
         )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:oneentry_contracts")
     result.assert_outcomes(passed=4)
 
 
@@ -70,7 +70,9 @@ def test_a_wrong_definition_still_fails(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(STEPS.format(word="snow"))
     pytester.makefile(".feature", lookup=FEATURE.format(word="sand"))
     pytester.makepyfile('from pytest_bdd import scenarios\nscenarios("lookup.feature")\n')
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(failed=2)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:oneentry_contracts").assert_outcomes(
+        failed=2
+    )
 
 
 def test_step_signatures_are_remembered_per_function_and_stay_right() -> None:

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from oneentry_contracts.client import DEFAULT_DEVICE_METADATA, OneEntryClient, make_http_client
-from oneentry_contracts.contract import ContractApi, expect_status
+from oneentry_contracts.api.client import DEFAULT_DEVICE_METADATA, OneEntryClient, make_http_client
+from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.errors import AuthenticationError
-from oneentry_contracts.schemas import SchemaStore, default_store
+from oneentry_contracts.schemas.store import SchemaStore, default_store
 from oneentry_sandbox import SandboxServer
 from tests.sandbox.sandbox_kit import REGISTERED, auth_body
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oneentry_contracts import vcrprobes
+from oneentry_contracts.pytest_plugin import vcrprobes
 
 
 @pytest.fixture

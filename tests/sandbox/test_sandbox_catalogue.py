@@ -1,10 +1,10 @@
-"""Every endpoint of the harness catalogue (`oneentry_contracts.endpoints`) is served."""
+"""Every endpoint of the harness catalogue (`oneentry_contracts.api.endpoints`) is served."""
 
 from __future__ import annotations
 
 import pytest
 
-from oneentry_contracts.endpoints import ENDPOINTS, Endpoint
+from oneentry_contracts.api.endpoints import ENDPOINTS, Endpoint
 from tests.sandbox.sandbox_kit import Api
 
 _PARAMS = {"marker": "orders", "id": "90"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from oneentry_contracts.cassettes import FAILED_SUFFIX, load_cassette_check
+from oneentry_contracts.recording.cassettes import FAILED_SUFFIX, load_cassette_check
 from tests.suite.conftest import ROOT, SuiteCopy
 from tests.suite.test_suite import GUEST, GUEST_NODE
 

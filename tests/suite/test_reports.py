@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from oneentry_contracts.schemas.store import SCHEMA_DIR
 from tests.suite.conftest import SuiteCopy
 from tests.suite.test_suite import GUEST, PLANTED, _edit_interaction, plant_secrets
 
@@ -156,8 +157,8 @@ def test_report_of_a_failing_recording_holds_no_secret(suite: SuiteCopy) -> None
     env = plant_secrets(suite)
     # Two failures while recording, so that real requests and responses reach the report: a
     # schema that wants a string total, and an expected status the sandbox does not answer.
-    schema = suite.root / "schemas" / "created_order.json"
-    data = json.loads(schema.read_text(encoding="utf-8"))
+    schema = suite.root / "schemas" / "created_order.json"  # the project's own, over the default
+    data = json.loads((SCHEMA_DIR / "created_order.json").read_text(encoding="utf-8"))
     data["properties"]["totalSum"]["type"] = "string"
     schema.write_text(json.dumps(data, indent=2), encoding="utf-8")
     _expect_410_for_unknown_storage(suite.root)

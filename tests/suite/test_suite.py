@@ -133,11 +133,11 @@ def plant_secrets(suite: SuiteCopy) -> dict[str, str]:
     user["login"], user["password"] = PLANTED["user login"], PLANTED["user password"]
     project = suite.root / "planted.yaml"
     project.write_text(yaml.safe_dump(default), encoding="utf-8")
-    return {
-        "ONEENTRY_SANDBOX_PROJECT": str(project),
-        "ONEENTRY_SANDBOX_APP_TOKEN": PLANTED["app token"],
-        "ONEENTRY_SANDBOX_GUEST_LOGIN": PLANTED["guest login"],
-        "ONEENTRY_SANDBOX_USER_LOGIN": PLANTED["user login"],
+    return {  # the [sandbox] and [users.<role>] sandbox_login settings, from the environment
+        "ONEENTRY_CONTRACTS_SANDBOX_PROJECT": str(project),
+        "ONEENTRY_CONTRACTS_SANDBOX_APP_TOKEN": PLANTED["app token"],
+        "ONEENTRY_CONTRACTS_USERS_GUEST_SANDBOX_LOGIN": PLANTED["guest login"],
+        "ONEENTRY_CONTRACTS_USERS_REGISTERED_SANDBOX_LOGIN": PLANTED["user login"],
     }
 
 

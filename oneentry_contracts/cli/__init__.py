@@ -1,0 +1,1 @@
+"""The `oneentry-contracts` command: one module per subcommand."""

@@ -1,0 +1,298 @@
+"""The `oneentry-contracts` command.
+
+    oneentry-contracts run               replay every scenario from its cassette, offline
+    oneentry-contracts run --record      start a deterministic sandbox, re-record every cassette
+    oneentry-contracts run --record --project
+                                         re-record against your project (ONEENTRY_* variables)
+    oneentry-contracts run --live        run against a fresh sandbox without cassettes
+    oneentry-contracts run --live --project
+                                         run against your project without cassettes
+    oneentry-contracts config            every setting's effective value and its source
+    oneentry-contracts init              write a commented starter oneentry-contracts.toml
+    oneentry-contracts infer-schema KIND propose a schema from the recorded answers (--write)
+
+`run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
+`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
+
+Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from oneentry_contracts.api.preflight import check_project
+from oneentry_contracts.cli.config_cmd import (
+    add_config_arguments,
+    add_init_arguments,
+    add_setting_arguments,
+    config_main,
+    init_main,
+    overrides,
+)
+from oneentry_contracts.cli.evolution_cmd import add_arguments as add_infer_arguments
+from oneentry_contracts.cli.evolution_cmd import run as infer_main
+from oneentry_contracts.cli.formcheck_cmd import add_arguments as add_check_forms_arguments
+from oneentry_contracts.cli.formcheck_cmd import run as check_forms_main
+from oneentry_contracts.config.settings import CONFIG_FILE, LiveSettings, resolve
+from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
+from oneentry_contracts.recording.audit import add_arguments as add_audit_arguments
+from oneentry_contracts.recording.audit import main as audit_main
+from oneentry_contracts.reporting.progress import Progress, run_with_progress
+from oneentry_contracts.reporting.report import prepare_report_dir
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oneentry-contracts",
+        description="Contract tests and purchase scenarios for OneEntry shops.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the scenario suite (replay by default)")
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument("--record", action="store_true", help="re-record every cassette")
+    mode.add_argument("--live", action="store_true", help="talk to the API, record nothing")
+    run.add_argument(
+        "--project",
+        action="store_true",
+        help="with --record/--live: use the project from ONEENTRY_* variables, not the sandbox",
+    )
+    add_setting_arguments(run)
+    run.add_argument(
+        "--keep-failed",
+        action="store_true",
+        help="with --record: keep a failed scenario's recording beside its cassette as "
+        "<name>.failed.yaml (the cassette itself is kept unchanged)",
+    )
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="NODEID",
+        help="run just this scenario (repeatable); failure messages print the exact value",
+    )
+    run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
+    run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
+    run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
+    shard = run.add_argument_group("sharding across machines (pytest-split)")
+    shard.add_argument("--splits", type=int, metavar="N", help="split the scenarios into N shards")
+    shard.add_argument("--group", type=int, metavar="I", help="run shard I of N (1 to N)")
+    shard.add_argument(
+        "--store-durations",
+        action="store_true",
+        help=f"record every scenario's duration into {DURATIONS_FILE} (what --splits balances on)",
+    )
+    run.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write junit.xml, cucumber.json and report.html (+ report.json) into DIR",
+    )
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    check_forms = commands.add_parser(
+        "check-forms", help="compare the forms, storages and accounts scenarios use with the API"
+    )
+    add_check_forms_arguments(check_forms)
+    audit = commands.add_parser("audit-cassettes", help="scan cassettes and reports for secrets")
+    add_audit_arguments(audit)
+    config = commands.add_parser(
+        "config", help="show every setting's effective value and where it came from"
+    )
+    add_config_arguments(config)
+    init = commands.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
+    add_init_arguments(init)
+    infer = commands.add_parser(
+        "infer-schema", help="propose a response kind's schema from the recorded answers"
+    )
+    add_infer_arguments(infer)
+    return parser
+
+
+def _pytest_args(args: argparse.Namespace) -> list[str]:
+    root: Path = args.root
+    if not (root / "features").is_dir():
+        raise HarnessError(
+            f"no features/ folder in {root.resolve()}.\n"
+            "How to fix: run the command from the project root, or pass --root PATH."
+        )
+    if args.project and not (args.record or args.live):
+        raise HarnessError("--project needs --record or --live (replay never talks to a project)")
+    if args.keep_failed and not args.record:
+        raise HarnessError("--keep-failed needs --record (only recording writes cassettes)")
+    target = "project" if args.project else "sandbox"
+    if args.record:
+        mode = ["--oneentry-mode=record", f"--oneentry-target={target}", "--record-mode=all"]
+    elif args.live:
+        mode = ["--oneentry-mode=live", f"--oneentry-target={target}", "--disable-recording"]
+    else:
+        mode = ["--oneentry-mode=replay", "--record-mode=none", "--block-network"]
+    extra = ["-k", args.keyword] if args.keyword else []
+    extra += ["-n", args.workers] if args.workers else []
+    extra += _split_args(args)
+    extra += [f"--oneentry-set={key}={value}" for key, value in overrides(args).items()]
+    if args.report is not None:
+        extra.append(f"--oneentry-report={prepare_report_dir(args.report).resolve()}")
+    extra += ["--oneentry-keep-failed"] if args.keep_failed else []
+    paths = [str(root / node) for node in args.only] if args.only else [str(root / "features")]
+    return [*paths, "--rootdir", str(root), *mode, *extra, *args.pytest_args]
+
+
+def _split_args(args: argparse.Namespace) -> list[str]:
+    """pytest-split's options: a shard of the scenarios, or storing their durations."""
+    splits, group = args.splits, args.group
+    if (splits is None) != (group is None):
+        raise HarnessError("--splits N and --group I go together, e.g. --splits 4 --group 1")
+    durations = ["--durations-path", str((args.root / DURATIONS_FILE).resolve())]
+    if splits is None:
+        return ["--store-durations", *durations] if args.store_durations else []
+    if splits < 1 or not 1 <= group <= splits:
+        raise HarnessError(
+            f"--splits {splits} --group {group}: the group must be from 1 to the number of "
+            "splits (at least 1), e.g. --splits 4 --group 1"
+        )
+    if args.store_durations:
+        raise HarnessError("--store-durations needs the whole suite: run it without --splits")
+    if not (args.root / DURATIONS_FILE).is_file():
+        raise HarnessError(
+            f"no {DURATIONS_FILE} in {args.root.resolve()}: --splits balances shards on the "
+            "recorded durations.\nHow to fix: oneentry-contracts run --store-durations, "
+            f"then commit {DURATIONS_FILE}."
+        )
+    return ["--splits", str(splits), "--group", str(group), *durations]
+
+
+def _run_pytest(
+    pytest_args: list[str], progress: Progress | None = None
+) -> tuple[int, dict[str, Counter[str]], list[str]]:
+    """Run pytest in a child process: its exit code, per-feature outcomes and the notes on
+    cassettes kept because their scenario failed while recording; with `progress`, show which
+    scenario and step runs while it runs."""
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = Path(scratch) / "summary.json"
+        env = {**os.environ, SUMMARY_ENV: str(summary)}
+        command = [sys.executable, "-m", "pytest", "-p", "oneentry_contracts.pytest_plugin.summary"]
+        if progress is not None:
+            code = run_with_progress([*command, *pytest_args], env, progress)
+        else:
+            code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
+        counts: dict[str, Counter[str]] = {}
+        kept: list[str] = []
+        if summary.is_file():
+            raw = json.loads(summary.read_text("utf-8"))
+            counts = {feature: Counter(values) for feature, values in raw["features"].items()}
+            kept = [str(note) for note in raw["kept"]]
+    return code, counts, kept
+
+
+def _summary(
+    console: Console,
+    by_feature: dict[str, Counter[str]],
+    recorded: bool,
+    cassettes: dict[str, Counter[str]] | None = None,
+    kept: Sequence[str] = (),
+) -> None:
+    """The final table; after a recording also, of the passed scenarios, how many cassettes were
+    re-recorded (created or changed) and how many came out byte for byte unchanged, and which
+    cassettes were kept because their scenario failed while recording."""
+    table = Table(title="Scenarios")
+    table.add_column("feature")
+    columns = ["passed", "failed", "skipped"]
+    if recorded and cassettes is not None:
+        columns += ["re-recorded", "unchanged"]
+        for feature, changes in cassettes.items():
+            counts = by_feature.setdefault(feature, Counter())
+            counts["re-recorded"] = changes["created"] + changes["changed"]
+            counts["unchanged"] = changes["unchanged"]
+    for column in columns:
+        table.add_column(column, justify="right")
+    totals: Counter[str] = Counter()
+    for feature, counts in sorted(by_feature.items()):
+        totals.update(counts)
+        table.add_row(feature, *(str(counts[c]) for c in columns))
+    table.add_row("total", *(str(totals[c]) for c in columns), end_section=True)
+    console.print(table)
+    if recorded:
+        if cassettes is not None:
+            created = sum(changes["created"] for changes in cassettes.values())
+            line = (
+                f"re-recorded {totals['re-recorded']} cassette(s) ({created} new), "
+                f"{totals['unchanged']} unchanged"
+            )
+        else:
+            line = f"re-recorded {totals['passed']} cassette(s)"
+        if kept:
+            line += f"; {len(kept)} not replaced because their scenario failed while recording:"
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        for note in kept:
+            console.print(f"  {note}", markup=False, highlight=False, soft_wrap=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `oneentry-contracts` console script."""
+    console = Console(stderr=False)
+    args = _parser().parse_args(argv)
+    if args.command == "audit-cassettes":
+        return audit_main(args)
+    if args.command == "check-forms":
+        return check_forms_main(args)
+    if args.command == "config":
+        return config_main(args)
+    if args.command == "init":
+        return init_main(args)
+    if args.command == "infer-schema":
+        return infer_main(args)
+    try:
+        # Fail fast, before pytest starts, on a broken file, variable or --set.
+        config = resolve(args.root, overrides(args)).config
+        live = LiveSettings.from_env(config) if args.project else None  # a missing variable
+        pytest_args = _pytest_args(args)
+        if live is not None:
+            check_project(config, live)  # reachable, and takes the app token?
+    except HarnessError as error:
+        print(f"oneentry-contracts: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    verb = "Recording" if args.record else "Running live" if args.live else None
+    progress = Progress(console, verb=verb) if verb else None
+    code, by_feature, kept = _run_pytest(pytest_args, progress)
+    cassettes = progress.cassettes() if progress else None
+    _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
+    if code == pytest.ExitCode.OK:
+        return EXIT_OK
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return EXIT_FAILED
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print(f"oneentry-contracts: {_nothing_selected(args)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _nothing_selected(args: argparse.Namespace) -> str:
+    """Why a run found no scenario to run, and how to see the ones there are."""
+    chosen = [f"-k {args.keyword!r}"] if args.keyword else []
+    chosen += [f"--only {node!r}" for node in args.only or ()]
+    what = " and ".join(chosen) if chosen else "the arguments given"
+    return (
+        f"no scenario matched {what}, so nothing ran.\n"
+        "How to fix: list the scenarios with `uv run pytest features --collect-only -q` and select"
+        " by words of their test names (e.g. -k 'guest and cash') or pass a listed id to --only."
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""A tiny pytest plugin that writes per-feature scenario outcomes to a JSON file.
+
+`oneentry-contracts run` runs pytest in a child process (so nothing the command imported can
+interfere with pytest's plugins) with `-p oneentry_contracts.pytest_plugin.summary`
+and the file's path in `ONEENTRY_SUMMARY_FILE`; it reads the file back to print its summary
+table. The file is `{"features": {feature: {outcome: count}}, "kept": [note, ...]}`, where
+each note says which cassette was kept because its scenario failed while recording (the
+plugin's `oneentry_kept`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+__all__ = ["SUMMARY_ENV"]
+
+SUMMARY_ENV = "ONEENTRY_SUMMARY_FILE"
+
+
+class _Tally:
+    """Counts outcomes per feature: a scenario counts once, as passed, failed or skipped."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.counts: dict[str, Counter[str]] = {}
+        self.kept: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if note := getattr(report, "oneentry_kept", None):
+            self.kept.append(str(note))
+        if report.when == "call" or report.failed or (report.when == "setup" and report.skipped):
+            feature = next(
+                (str(v) for k, v in report.user_properties if k == "feature"),
+                report.nodeid.split("::", 1)[0],
+            )
+            outcome = "failed" if report.failed else report.outcome
+            self.counts.setdefault(feature, Counter())[outcome] += 1
+
+    def pytest_sessionfinish(self) -> None:
+        features = {feature: dict(counts) for feature, counts in self.counts.items()}
+        data = {"features": features, "kept": sorted(self.kept)}
+        self.target.write_text(json.dumps(data), encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    target = os.environ.get(SUMMARY_ENV)
+    if target and not hasattr(config, "workerinput"):  # the xdist controller sees every report
+        config.pluginmanager.register(_Tally(Path(target)), "oneentry-summary-tally")

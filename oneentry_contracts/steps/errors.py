@@ -1,0 +1,173 @@
+"""Refusals: the shop without a token, with a wrong app token, with spent tokens, as another
+customer; and the Then steps that check a refusal's status, error body and message."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import httpx
+from pytest_bdd import given, parsers, then, when
+
+from oneentry_contracts.api.client import ApiResponse, OneEntryClient
+from oneentry_contracts.api.contract import ContractApi, expect_status
+from oneentry_contracts.api.endpoints import ERROR_SCHEMA
+from oneentry_contracts.api.target import Target
+from oneentry_contracts.config.settings import Config, Credentials, UserRole
+from oneentry_contracts.shop.values import Cart, CartLine, PlacedOrder
+
+WRONG_APP_TOKEN = "not-the-app-token"  # the scrubber writes <APP_TOKEN> in its place
+WRONG_PASSWORD = "definitely-wrong-password"
+
+
+def another_api(
+    oneentry_api: ContractApi,
+    http: httpx.Client,
+    target: Target,
+    config: Config,
+    *,
+    app_token: str | None = None,
+) -> ContractApi:
+    """A second shop on the same HTTP client (so the same cassette), with its own tokens."""
+    client = OneEntryClient(
+        target.base_url,
+        app_token or target.app_token,
+        http=http,
+        lang_code=config.lang_code,
+        provider_marker=config.auth_provider,
+        retry=oneentry_api.client.retry_policy,
+    )
+    return dataclasses.replace(oneentry_api, client=client)
+
+
+def _auth_data(config: Config, email: str, password: str) -> list[dict[str, str]]:
+    return [
+        {"marker": config.login_marker, "value": email},
+        {"marker": config.password_marker, "value": password},
+    ]
+
+
+@given("the shop has not signed in")
+def not_signed_in(oneentry_api: ContractApi) -> None:
+    """Nothing to do: a scenario's client starts without a user token."""
+    assert oneentry_api.client.tokens is None
+
+
+@given("the customer's refresh token has been spent by another client")
+def refresh_token_spent(
+    oneentry_api: ContractApi,
+    oneentry_http: httpx.Client,
+    oneentry_target: Target,
+    oneentry_config: Config,
+) -> None:
+    """Another client refreshes with the shop's refresh token, which is single-use."""
+    tokens = oneentry_api.client.tokens
+    assert tokens is not None, "sign in before this step"
+    other = another_api(oneentry_api, oneentry_http, oneentry_target, oneentry_config)
+    path = {"marker": oneentry_config.auth_provider}
+    expect_status(other.call("refresh", path=path, json={"refreshToken": tokens.refresh_token}))
+
+
+@when("a shop with a wrong app token lists the order storages", target_fixture="answer")
+def wrong_app_token(
+    oneentry_api: ContractApi,
+    oneentry_http: httpx.Client,
+    oneentry_target: Target,
+    oneentry_config: Config,
+) -> ApiResponse:
+    other = another_api(
+        oneentry_api, oneentry_http, oneentry_target, oneentry_config, app_token=WRONG_APP_TOKEN
+    )
+    return other.call("storages")
+
+
+@when(parsers.parse("the {role:w} user signs in with a wrong password"), target_fixture="answer")
+def wrong_password(
+    role: UserRole,
+    oneentry_api: ContractApi,
+    oneentry_config: Config,
+    oneentry_credentials: dict[UserRole, Credentials],
+) -> ApiResponse:
+    email = oneentry_credentials[role].email
+    auth_data = _auth_data(oneentry_config, email, WRONG_PASSWORD)
+    return oneentry_api.login(oneentry_config.auth_provider, auth_data)
+
+
+@when(parsers.parse("the {role:w} user signs in and asks for that order"), target_fixture="answer")
+def other_user_reads(
+    role: UserRole,
+    placed_order: PlacedOrder,
+    oneentry_api: ContractApi,
+    oneentry_http: httpx.Client,
+    oneentry_target: Target,
+    oneentry_config: Config,
+    oneentry_credentials: dict[UserRole, Credentials],
+) -> ApiResponse:
+    other = another_api(oneentry_api, oneentry_http, oneentry_target, oneentry_config)
+    login = oneentry_credentials[role]
+    auth_data = _auth_data(oneentry_config, login.email, login.password)
+    expect_status(other.login(oneentry_config.auth_provider, auth_data))
+    path: dict[str, str | int] = {"marker": placed_order.storage, "id": placed_order.id}
+    return other.call("order", path=path, params={"langCode": oneentry_config.lang_code})
+
+
+@given(
+    parsers.parse(
+        "the cart holds {quantity:d} of product {product_id:d}, which the catalogue does not have"
+    ),
+    target_fixture="cart",
+)
+def unknown_product(quantity: int, product_id: int) -> Cart:
+    return Cart((CartLine(product_id, quantity, Decimal(0), f"product {product_id}"),))
+
+
+@then(parsers.parse('the shop is refused with status {status:d}, the message naming "{item}"'))
+def shop_refused(status: int, item: str, answer: ApiResponse) -> None:
+    assert_refused(answer, status, item)
+
+
+@then(
+    parsers.parse("the shop is refused with status {status:d}, the message naming the order's id")
+)
+def order_id_refused(status: int, answer: ApiResponse, placed_order: PlacedOrder) -> None:
+    assert_refused(answer, status, str(placed_order.id))
+
+
+@then(parsers.parse('the order is refused with status {status:d}, the message naming "{item}"'))
+def order_refused(status: int, item: str, placed_order: PlacedOrder) -> None:
+    assert_refused(placed_order.answer, status, item)
+
+
+@then("the call succeeded only after the tokens were refreshed")
+def refreshed(answer: ApiResponse, oneentry_api: ContractApi) -> None:
+    assert answer.ok, f"answered {answer.status}"
+    assert answer.refreshed, "the call succeeded without a refresh"
+    refresh = oneentry_api.client.last_refresh
+    assert refresh is not None, "no refresh was recorded"
+    assert refresh.ok, f"the refresh answered {refresh.status}"
+    oneentry_api.schemas.validate(
+        refresh.endpoint.schema,
+        refresh.body,
+        endpoint=str(refresh.endpoint),
+        origin=oneentry_api.origin,
+    )
+
+
+@then(parsers.parse('the refresh was refused with status {status:d}, the message naming "{item}"'))
+def refresh_refused(status: int, item: str, answer: ApiResponse, oneentry_api: ContractApi) -> None:
+    assert not answer.refreshed, "the call was retried although the refresh failed"
+    failed = oneentry_api.client.last_refresh_error
+    assert failed is not None, "no failed refresh was recorded"
+    oneentry_api.schemas.validate(
+        ERROR_SCHEMA, failed.body, endpoint=str(failed.endpoint), origin=oneentry_api.origin
+    )
+    assert_refused(failed, status, item)
+
+
+def assert_refused(answer: ApiResponse, status: int, item: str) -> None:
+    """The answer has `status`, and its error message (string or list) mentions `item`."""
+    body = expect_status(answer, status)
+    assert body["statusCode"] == status, f"statusCode {body['statusCode']}, status {status}"
+    message = body["message"]
+    text = " ".join(message) if isinstance(message, list) else message
+    assert item in text, f"the message {text!r} does not name {item!r}"

@@ -1,0 +1,55 @@
+"""The form-configuration check as steps: drift in forms, storages or accounts fails CI."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import then, when
+
+from oneentry_contracts.api.contract import ContractApi
+from oneentry_contracts.config.settings import Config
+from oneentry_contracts.formcheck.check import Finding, FindingKind, check, read_snapshot
+from oneentry_contracts.formcheck.formspec import read_spec
+
+
+@when(
+    "the shop reads the configuration of every form the scenarios send",
+    target_fixture="form_findings",
+)
+def read_configuration(
+    oneentry_api: ContractApi, oneentry_config: Config, pytestconfig: pytest.Config
+) -> tuple[Finding, ...]:
+    """What the feature files send, compared with the API's forms, storages and accounts."""
+    spec = read_spec(pytestconfig.rootpath / "features", oneentry_config)
+    return tuple(check(spec, read_snapshot(spec, oneentry_api, oneentry_config.lang_code)))
+
+
+def _no_errors(findings: tuple[Finding, ...], *kinds: FindingKind) -> None:
+    errors = [f for f in findings if f.severity == "error" and f.kind in kinds]
+    assert not errors, "form configuration drift:\n" + "\n".join(
+        f"  - {f.form} / {f.marker}: {f.problem}\n    How to fix: {f.fix}" for f in errors
+    )
+
+
+@then("every field the scenarios send is in its form with the same type")
+def fields_known(form_findings: tuple[Finding, ...]) -> None:
+    _no_errors(form_findings, "missing_form", "missing_field", "type")
+
+
+@then("every required field of the forms is sent")
+def required_sent(form_findings: tuple[Finding, ...]) -> None:
+    _no_errors(form_findings, "required")
+
+
+@then("every pinned value passes its field's validators")
+def pinned_valid(form_findings: tuple[Finding, ...]) -> None:
+    _no_errors(form_findings, "list_value", "length", "email")
+
+
+@then("every storage takes its scenarios' form and payment accounts")
+def storages_fit(form_findings: tuple[Finding, ...]) -> None:
+    _no_errors(form_findings, "missing_storage", "storage_form", "account")
+
+
+@then("the sign-in form has the login and password fields the shop sends")
+def sign_in_fits(form_findings: tuple[Finding, ...]) -> None:
+    _no_errors(form_findings, "auth")

@@ -1,0 +1,141 @@
+"""The cart, placing the order, and reading it back (Orders)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+from oneentry_contracts.api.contract import ContractApi, expect_status
+from oneentry_contracts.config.settings import Config
+from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.shop.values import Cart, CartLine, FilledForm, PlacedOrder, order_body
+
+
+def cart_rows(datatable: list[list[str]], oneentry_config: Config) -> list[tuple[int, int, str]]:
+    """The rows of a `| product | quantity |` table: (product id, quantity, product as written).
+
+    A product is a numeric id or a name from the config's `[catalog]`; a bad row is a
+    `ConfigError` naming its number.
+    """
+    header, *rows = datatable
+    if header != ["product", "quantity"]:
+        raise ConfigError(
+            f"the cart table needs the columns 'product' and 'quantity', got {header}"
+        )
+    parsed = []
+    for number, (product, quantity) in enumerate(rows, start=1):
+        where = f"the cart table, row {number}"
+        product_id = oneentry_config.product_id(product, where=where)
+        if not quantity.strip().isdigit():
+            raise ConfigError(f"{where}: quantity {quantity!r} is not a whole number")
+        parsed.append((product_id, int(quantity), product))
+    return parsed
+
+
+@given("the cart holds:", target_fixture="cart")
+def cart_holds(
+    datatable: list[list[str]], oneentry_api: ContractApi, oneentry_config: Config
+) -> Cart:
+    """Look each product up in the catalogue to learn the price the shopper sees."""
+    lines = []
+    for product_id, quantity, product in cart_rows(datatable, oneentry_config):
+        body = expect_status(
+            oneentry_api.call(
+                "product",
+                path={"id": product_id},
+                params={"langCode": oneentry_config.lang_code},
+            )
+        )
+        title = str(body.get("localizeInfos", {}).get("title", product))
+        lines.append(CartLine(product_id, quantity, Decimal(str(body["price"])), title))
+    return Cart(tuple(lines))
+
+
+@when(
+    parsers.parse('the shopper places the order in storage "{storage}" paying by "{account}"'),
+    target_fixture="placed_order",
+)
+def place_order(
+    storage: str,
+    account: str,
+    filled_form: FilledForm,
+    cart: Cart,
+    oneentry_api: ContractApi,
+    oneentry_config: Config,
+) -> PlacedOrder:
+    return place(oneentry_api, oneentry_config, storage, account, filled_form, cart)
+
+
+def place(
+    oneentry_api: ContractApi,
+    oneentry_config: Config,
+    storage: str,
+    account: str,
+    form: FilledForm,
+    cart: Cart,
+    products: list[dict[str, Any]] | None = None,
+) -> PlacedOrder:
+    """createOrder in `storage` for the form and cart; `products` replaces the cart's lines."""
+    marker = oneentry_config.marker(storage)
+    body = order_body(form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
+    if products is not None:
+        body["products"] = products
+    return PlacedOrder(
+        marker, body, oneentry_api.call("create_order", path={"marker": marker}, json=body)
+    )
+
+
+@then("the order is created with the cart at catalogue prices")
+def order_created(placed_order: PlacedOrder, cart: Cart, filled_form: FilledForm) -> None:
+    order = expect_status(placed_order.answer)
+    sent = placed_order.request
+    assert order["formIdentifier"] == sent["formIdentifier"]
+    assert order["paymentAccountIdentifier"] == sent["paymentAccountIdentifier"]
+    products = [(p["productId"], p["quantity"]) for p in order["products"]]
+    assert products == [(line.product_id, line.quantity) for line in cart.lines], (
+        f"the order's products {products} are not the cart's"
+    )
+    assert Decimal(str(order["totalSum"])) == cart.total, (
+        f"totalSum {order['totalSum']} differs from the catalogue total {cart.total}"
+    )
+    returned = [(e["marker"], e["type"], e["value"]) for e in _flat(order["formData"])]
+    assert returned == [(e["marker"], e["type"], e["value"]) for e in filled_form.entries]
+
+
+@when("the shopper reads the order back", target_fixture="order_read_back")
+def read_order(
+    placed_order: PlacedOrder, oneentry_api: ContractApi, oneentry_config: Config
+) -> Any:
+    response = oneentry_api.call(
+        "order",
+        path={"marker": placed_order.storage, "id": placed_order.id},
+        params={"langCode": oneentry_config.lang_code},
+    )
+    return expect_status(response)
+
+
+@then("the order read back matches the order created")
+def order_matches(order_read_back: dict[str, Any], placed_order: PlacedOrder, cart: Cart) -> None:
+    created = placed_order.answer.body
+    for key in ("id", "formIdentifier", "paymentAccountIdentifier", "currency", "statusIdentifier"):
+        if key in created and key in order_read_back:
+            assert order_read_back[key] == created[key], (
+                f"{key}: read back {order_read_back[key]!r}, created {created[key]!r}"
+            )
+    assert Decimal(order_read_back["totalSum"]) == Decimal(str(created["totalSum"]))
+    assert _flat(order_read_back["formData"]) == _flat(created["formData"])
+    lines = [
+        (p["id"], p["quantity"], Decimal(str(p["price"]))) for p in order_read_back["products"]
+    ]
+    assert lines == [(c.product_id, c.quantity, c.price) for c in cart.lines], (
+        f"the order read back holds {lines}, the cart held {cart.lines}"
+    )
+
+
+def _flat(form_data: Any) -> list[dict[str, Any]]:
+    """formData as a list, whether the API answered a list or a `{langCode: list}` map."""
+    if isinstance(form_data, dict):
+        return [entry for entries in form_data.values() for entry in entries]
+    return list(form_data)
