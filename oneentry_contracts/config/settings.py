@@ -193,9 +193,10 @@ class LiveSettings:
 # The keys
 
 ENV_PREFIX: Final = "ONEENTRY_CONTRACTS_"
-Kind = Literal["string", "boolean", "integer", "number", "list"]
+Kind = Literal["string", "text", "boolean", "integer", "number", "list"]
 _EXPECTED: Final[dict[Kind, str]] = {
     "string": "a non-empty string",
+    "text": "a string (empty: none)",
     "boolean": "true or false",
     "integer": "a whole number >= 0",
     "number": "a number > 0",
@@ -259,7 +260,7 @@ def _user_keys(role: UserRole, who: str) -> tuple[Key, ...]:
         ),
         Key(
             f"users.{role}.sandbox_login",
-            "string",
+            "text",
             base.sandbox_login,
             f"{who} login in the sandbox project file (recording and --live against the "
             "sandbox); empty, or a login the file lacks: the sandbox has no such user",
@@ -328,7 +329,7 @@ KEYS: Final[tuple[Key, ...]] = (
     ),
     Key(
         "sandbox.project",
-        "string",
+        "text",
         "",
         "the sandbox project file (users, forms, storages, products) that recording and "
         "--live start, relative to the project root; empty: the bundled project",
@@ -497,7 +498,7 @@ def _shown(key: Key, value: Any) -> str:
 def _parse(key: Key, text: str, where: str) -> Any:
     """A value from the environment or the command line, as text, converted to the key's kind."""
     raw = text.strip()
-    if key.kind == "string":
+    if key.kind in ("string", "text"):
         return raw
     if key.kind == "boolean" and raw.lower() in _TRUE | _FALSE:
         return raw.lower() in _TRUE
@@ -537,6 +538,9 @@ def _check(key: Key, value: Any, where: str) -> Any:
         return float(value) if key.kind == "number" else value
     if key.kind == "string":
         if not isinstance(value, str) or not value.strip():
+            raise wrong
+    elif key.kind == "text":
+        if not isinstance(value, str):
             raise wrong
     elif key.kind == "boolean":
         if not isinstance(value, bool):
