@@ -23,7 +23,7 @@ from oneentry_sandbox import (
     routes_payments,
     routes_refunds,
 )
-from oneentry_sandbox.clock import iso
+from oneentry_sandbox.clock import stamp
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.middleware import SandboxMiddleware
 from oneentry_sandbox.state import SandboxState
@@ -46,7 +46,7 @@ async def health(request: Request) -> Response:
 
 
 def _error(request: Request, status: int, message: str) -> Response:
-    body = error_json(status, message, iso(state_of(request).clock.now()))
+    body = error_json(status, message, stamp(state_of(request).clock))
     return JSONResponse(body, status_code=status)
 
 

@@ -14,7 +14,7 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["LATEST", "Clock", "UuidSource", "iso", "parse_iso"]
+__all__ = ["LATEST", "Clock", "UuidSource", "iso", "parse_iso", "stamp"]
 
 # The clock never passes this instant: tokens and expiries add up to years to `now()`, and
 # Python's datetime ends at 9999-12-31.
@@ -72,6 +72,15 @@ class Clock:
                 self._fixed += step
             else:
                 self._offset += step
+
+
+def stamp(clock: Clock) -> str:
+    """`iso(clock.now())` for an error body; real time if the clock cannot be read, so that an
+    error answer never fails in turn."""
+    try:
+        return iso(clock.now())
+    except (OverflowError, ValueError):
+        return iso(datetime.now(UTC))
 
 
 class UuidSource:

@@ -12,9 +12,10 @@ next `times` matching requests (omitted = forever). Rules come from the project 
      "headers": {"Content-Type": "text/html"}}
 
 `headers` are added to the answer of a `status` rule (names are HTTP tokens, values printable
-ASCII; `Content-Length`, `Transfer-Encoding` and `Connection` are the server's to set); `body` replaces its JSON error body with
-these exact characters (`text/plain` unless `headers` name a Content-Type), and lets `status`
-be a success too (200..599), e.g. `{"status": 200, "body": ""}` for an empty answer.
+ASCII; `Content-Length`, `Transfer-Encoding` and `Connection` are the server's to set); `body`
+replaces its JSON error body with these exact characters (`text/plain` unless `headers` name a
+Content-Type), and lets `status` be a success too (200..599), e.g. `{"status": 200, "body": ""}`
+for an empty answer (a 204 or 304 rule must have an empty body).
 `drop: before` closes the TCP connection without handling the request; `drop: after` handles
 it (state is committed) and then closes the connection without sending the response.
 The first matching rule wins; the middleware in `middleware.py` applies it.

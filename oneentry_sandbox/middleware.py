@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oneentry_sandbox.clock import iso
+from oneentry_sandbox.clock import stamp
 from oneentry_sandbox.faults import FaultRule
 from oneentry_sandbox.state import SandboxState
 from oneentry_sandbox.wire import error_json
@@ -85,11 +84,7 @@ class SandboxMiddleware:
     def _error(
         self, status: int, message: str, headers: dict[str, str] | None = None
     ) -> JSONResponse:
-        try:
-            now = self.state.clock.now()
-        except (OverflowError, ValueError):  # never let the clock stop an error answer
-            now = datetime.now(UTC)
-        body = error_json(status, message, iso(now))
+        body = error_json(status, message, stamp(self.state.clock))
         return JSONResponse(body, status_code=status, headers=headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
