@@ -59,8 +59,15 @@ def _fail(message: str) -> int:
 
 def config_message(exc: ConfigError) -> str:
     """The CLI's one paragraph for a bad project file: what, where, how to fix it."""
+    if exc.key == "<file>" and "UTF-8" in exc.problem:
+        return f"{exc}."  # the problem already says how to fix it
     if exc.key == "<file>":
-        fix = "Check the --config path, and that the file is readable UTF-8 text."
+        fix = "Check the --config path and that the file is readable."
+    elif exc.key == "<top>":
+        fix = (
+            "A project file is one YAML mapping; start from a copy of the bundled "
+            "oneentry_sandbox/default_project.yaml."
+        )
     elif exc.key == "<syntax>":
         fix = "Fix the syntax at the line and column shown."
     else:
@@ -80,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:
-        return _fail(f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror}")
+        return _fail(
+            f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
+            "Give an address of this machine (default 127.0.0.1) and a free port (0 picks one)."
+        )
     state = SandboxState(project, deterministic=args.deterministic)
     server = make_server(state, args.app_token)
     print(f"{_PROG} serving {base_url_of(sock)}", flush=True)
