@@ -12,9 +12,17 @@ import pytest
 from oneentry_sandbox import SandboxServer
 from tests.sandbox.sandbox_kit import ERROR_KEYS, STORAGE, Api, order_body
 
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 ODD_VALUES: tuple[object, ...] = (
     None, True, False, 0, -1, 2**53 - 1, 1.5, -0.0, "", "x", "\u0663", [], {}, [[]], [None],
-    {"a": {}}, {"marker": 1},
+    {"a": {}}, {"marker": 1}, 10**30, -(2**53), 1e308, _nested(40),
 )  # fmt: skip
 ORDERS = f"{STORAGE}/marker/orders/orders"
 PAYMENTS = "/api/content/payments/sessions"
