@@ -3,7 +3,9 @@
 Every error, including unknown routes (404 `Cannot GET /path`, as NestJS words it), answers
 `{"statusCode", "message", "pageData": null, "timestamp"}`. Routes are listed per module:
 `routes_auth`, `routes_catalog`, `routes_orders`, `routes_refunds`, `routes_payments`, and
-the control API in `control`. `GET /` is a health check.
+the control API in `control`. `GET /` is a health check. Request bodies are parsed by
+`body.py`; an unexpected exception is a 500 with the same body (and the connection stays open,
+see `middleware.py`).
 """
 
 from __future__ import annotations
