@@ -3,7 +3,9 @@
 Every error, including unknown routes (404 `Cannot GET /path`, as NestJS words it), answers
 `{"statusCode", "message", "pageData": null, "timestamp"}`. Routes are listed per module:
 `routes_auth`, `routes_catalog`, `routes_orders`, `routes_refunds`, `routes_payments`, and
-the control API in `control`. `GET /` is a health check.
+the control API in `control`. `GET /` is a health check. Request bodies are parsed by
+`body.py`; an unexpected exception is a 500 with the same body (and the connection stays open,
+see `middleware.py`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from oneentry_sandbox import (
     routes_payments,
     routes_refunds,
 )
-from oneentry_sandbox.clock import iso
+from oneentry_sandbox.clock import stamp
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.middleware import SandboxMiddleware
 from oneentry_sandbox.state import SandboxState
@@ -46,7 +48,7 @@ async def health(request: Request) -> Response:
 
 
 def _error(request: Request, status: int, message: str) -> Response:
-    body = error_json(status, message, iso(state_of(request).clock.now()))
+    body = error_json(status, message, stamp(state_of(request).clock))
     return JSONResponse(body, status_code=status)
 
 

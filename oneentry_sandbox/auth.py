@@ -49,7 +49,7 @@ def fingerprint_of(device_metadata: str | None) -> str | None:
         return None
     try:
         parsed = json.loads(device_metadata)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a header of 8000 "["
         return device_metadata
     if isinstance(parsed, dict) and isinstance(parsed.get("fingerprint"), str):
         return str(parsed["fingerprint"])

@@ -5,7 +5,7 @@
 
 Prints `oneentry-sandbox serving http://HOST:PORT` (the real port when `--port 0`) once the
 socket listens. Exit codes: 0 after a clean stop, 2 on bad options or a malformed project file
-(one line on stderr naming the file, the key and the problem; no traceback).
+(one line on stderr: the file, the key, the problem and how to fix it; no traceback).
 """
 
 from __future__ import annotations
@@ -57,16 +57,40 @@ def _fail(message: str) -> int:
     return 2
 
 
+def config_message(exc: ConfigError) -> str:
+    """The CLI's one paragraph for a bad project file: what, where, how to fix it."""
+    if exc.key == "<file>" and "UTF-8" in exc.problem:
+        return f"{exc}."  # the problem already says how to fix it
+    if exc.key == "<file>":
+        fix = "Check the --config path and that the file is readable."
+    elif exc.key == "<top>":
+        fix = (
+            "A project file is one YAML mapping; start from a copy of the bundled "
+            "oneentry_sandbox/default_project.yaml."
+        )
+    elif exc.key == "<syntax>":
+        fix = "Fix the syntax at the line and column shown."
+    else:
+        fix = (
+            f"Fix '{exc.key}' in {exc.file}; the bundled oneentry_sandbox/default_project.yaml "
+            "lists every key with its type."
+        )
+    return f"{exc}. {fix}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         project = load_project(args.config) if args.config else default_project()
     except ConfigError as exc:
-        return _fail(str(exc))
+        return _fail(config_message(exc))
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:
-        return _fail(f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror}")
+        return _fail(
+            f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
+            "Give an address of this machine (default 127.0.0.1) and a free port (0 picks one)."
+        )
     state = SandboxState(project, deterministic=args.deterministic)
     server = make_server(state, args.app_token)
     print(f"{_PROG} serving {base_url_of(sock)}", flush=True)

@@ -14,7 +14,11 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["Clock", "UuidSource", "iso", "parse_iso"]
+__all__ = ["LATEST", "Clock", "UuidSource", "iso", "parse_iso", "stamp"]
+
+# The clock never passes this instant: tokens and expiries add up to years to `now()`, and
+# Python's datetime ends at 9999-12-31.
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -53,14 +57,30 @@ class Clock:
         """One request happened: a deterministic clock moves one step."""
         if self.deterministic:
             with self._lock:
-                self._fixed += self._step
+                self._fixed = min(self._fixed + self._step, LATEST)
 
     def advance(self, seconds: float) -> None:
+        """Move forward; `ValueError` (and no change) if that would pass `LATEST`."""
+        if not 0 <= seconds <= (LATEST - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds():
+            raise ValueError(f"cannot advance the clock by {seconds} s")
+        step = timedelta(seconds=seconds)
         with self._lock:
+            now = self._fixed if self.deterministic else datetime.now(UTC) + self._offset
+            if now + step > LATEST:
+                raise ValueError(f"advancing by {seconds} s would pass {iso(LATEST)}")
             if self.deterministic:
-                self._fixed += timedelta(seconds=seconds)
+                self._fixed += step
             else:
-                self._offset += timedelta(seconds=seconds)
+                self._offset += step
+
+
+def stamp(clock: Clock) -> str:
+    """`iso(clock.now())` for an error body; real time if the clock cannot be read, so that an
+    error answer never fails in turn."""
+    try:
+        return iso(clock.now())
+    except (OverflowError, ValueError):
+        return iso(datetime.now(UTC))
 
 
 class UuidSource:

@@ -17,6 +17,7 @@ from oneentry_sandbox.faults import FaultRule
 
 __all__ = [
     "ATTRIBUTE_TYPES",
+    "MAX_PRICE",
     "AccountType",
     "Attribute",
     "AuthProvider",
@@ -33,6 +34,8 @@ __all__ = [
     "Storage",
     "User",
 ]
+
+MAX_PRICE = Decimal(1_000_000_000)  # the highest product price a file or the control API may set
 
 FormType = Literal["order", "sing_in_up", "collection", "data", "rating"]
 AccountType = Literal["stripe", "custom"]

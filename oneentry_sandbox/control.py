@@ -9,18 +9,24 @@
 | `DELETE /__sandbox/faults` | | removes every rule |
 | `POST /__sandbox/clock` | `{"advance_sec": n}` | moves the clock forward; answers `{"now"}` |
 | `PUT /__sandbox/products/{id}` | `{"price": n}` | changes the current price of a product |
+
+Values that would leave the state broken until a reset are a 400 and change nothing: bodies
+refused by `body.py` (NaN, Infinity, lone surrogates, ...), a price outside 0..`MAX_PRICE`, a
+clock advance past `clock.LATEST`, a fault rule whose answer could not be sent (see `faults.py`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from oneentry_sandbox.clock import iso
+from oneentry_sandbox.clock import LATEST, iso
+from oneentry_sandbox.config import MAX_PRICE
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.faults import RuleError, parse_rule
 from oneentry_sandbox.web import json_body, ok, path_id, state_of
@@ -72,10 +78,22 @@ async def clock(request: Request) -> Response:
     _local(request)
     body = await json_body(request)
     seconds = body.get("advance_sec") if isinstance(body, Mapping) else None
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+    if (
+        not isinstance(seconds, int | float)
+        or isinstance(seconds, bool)
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
         raise ApiError(400, 'body must be {"advance_sec": <non-negative number>}')
     state = state_of(request)
-    state.clock.advance(float(seconds))
+    try:
+        state.clock.advance(float(seconds))
+    except ValueError:
+        raise ApiError(
+            400,
+            f"advance_sec {seconds} would move the clock past {iso(LATEST)}; "
+            "advance by less (POST /__sandbox/reset puts the clock back)",
+        ) from None
     return ok({"now": iso(state.clock.now())})
 
 
@@ -87,16 +105,10 @@ async def set_price(request: Request) -> Response:
         raise ApiError(404, f"Product {product_id} not found")
     body = await json_body(request)
     raw = body.get("price") if isinstance(body, Mapping) else None
-    try:
-        price = (
-            Decimal(str(raw))
-            if isinstance(raw, int | float) and not isinstance(raw, bool)
-            else None
-        )
-    except InvalidOperation:
-        price = None
-    if price is None or price < 0:
-        raise ApiError(400, 'body must be {"price": <non-negative number>}')
+    valid = isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+    price = Decimal(str(raw)) if valid else None
+    if price is None or not 0 <= price <= MAX_PRICE:
+        raise ApiError(400, f'body must be {{"price": <a number from 0 to {MAX_PRICE}>}}')
     with state.lock:
         state.prices[product_id] = price
     return ok({"id": product_id, "price": money(price)})

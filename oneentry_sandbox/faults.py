@@ -11,9 +11,11 @@ next `times` matching requests (omitted = forever). Rules come from the project 
     {"status": 502, "body": "<html><body>Bad gateway</body></html>",
      "headers": {"Content-Type": "text/html"}}
 
-`headers` are added to the answer of a `status` rule; `body` replaces its JSON error body with
-these exact characters (`text/plain` unless `headers` name a Content-Type), and lets `status`
-be a success too (200..599), e.g. `{"status": 200, "body": ""}` for an empty answer.
+`headers` are added to the answer of a `status` rule (names are HTTP tokens, values printable
+ASCII; `Content-Length`, `Transfer-Encoding` and `Connection` are the server's to set); `body`
+replaces its JSON error body with these exact characters (`text/plain` unless `headers` name a
+Content-Type), and lets `status` be a success too (200..599), e.g. `{"status": 200, "body": ""}`
+for an empty answer (a 204 or 304 rule must have an empty body).
 `drop: before` closes the TCP connection without handling the request; `drop: after` handles
 it (state is committed) and then closes the connection without sending the response.
 The first matching rule wins; the middleware in `middleware.py` applies it.
@@ -21,6 +23,7 @@ The first matching rule wins; the middleware in `middleware.py` applies it.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +44,9 @@ _KEYS = (
     "times",
 )
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]{0,1024}")
+_FRAMING = ("content-length", "transfer-encoding", "connection")
 
 
 class RuleError(ValueError):
@@ -94,6 +100,10 @@ def _str(data: Mapping[str, object], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise RuleError(key, f"expected a string, got {type(value).__name__} {value!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RuleError(key, "contains a lone UTF-16 surrogate; use valid Unicode") from None
     return value
 
 
@@ -133,6 +143,8 @@ def parse_rule(data: object) -> FaultRule:
         raise RuleError("<rule>", "does nothing; give status, latency_ms or drop")
     if rule.status is not None and rule.drop is not None:
         raise RuleError("drop", "cannot be combined with status")
+    if rule.status in (204, 304) and rule.body:
+        raise RuleError("body", f"must be empty: a {rule.status} answer has no body")
     return rule
 
 
@@ -144,6 +156,15 @@ def _headers(data: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise RuleError("headers", f"expected a mapping of strings to strings, got {value!r}")
+    for name, text in value.items():
+        if not _HEADER_NAME.fullmatch(name):
+            raise RuleError("headers", f"{name!r} is not a valid header name (letters, digits, -)")
+        if name.lower() in _FRAMING:
+            raise RuleError("headers", f"{name!r} is set by the server; leave it out")
+        if not _HEADER_VALUE.fullmatch(text):
+            raise RuleError(
+                "headers", f"the value of {name!r} must be printable ASCII (at most 1024 chars)"
+            )
     return tuple(value.items())
 
 

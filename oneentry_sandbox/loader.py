@@ -10,16 +10,19 @@ list is `default_project.yaml`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import yaml
 
+from oneentry_sandbox.clock import LATEST, iso
 from oneentry_sandbox.config import (
     ATTRIBUTE_TYPES,
+    MAX_PRICE,
     AccountType,
     Attribute,
     AuthProvider,
@@ -38,95 +41,15 @@ from oneentry_sandbox.config import (
 )
 from oneentry_sandbox.errors import ConfigError
 from oneentry_sandbox.faults import FaultRule, RuleError, parse_rule
+from oneentry_sandbox.nodes import Node as _Node
+from oneentry_sandbox.nodes import check_text as _check_text
+from oneentry_sandbox.nodes import kind_of as _kind
+from oneentry_sandbox.nodes import shown as _shown
 
 __all__ = ["default_project", "load_project", "parse_project"]
 
 _FORM_TYPES = ("order", "sing_in_up", "collection", "data", "rating")
-
-
-class _Node:
-    """A mapping being read, with its key path, refusing keys nobody asked for."""
-
-    def __init__(self, file: str, path: str, data: object) -> None:
-        if not isinstance(data, Mapping):
-            raise ConfigError(file, path or "<top>", f"expected a mapping, got {_kind(data)}")
-        self.file, self.path, self.data = file, path, cast("Mapping[str, Any]", data)
-        self.allowed: set[str] = set()
-
-    def key(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(self.file, self.key(key), problem)
-
-    def raw(self, key: str, default: object = ..., *, required: bool = False) -> Any:
-        self.allowed.add(key)
-        if key not in self.data:
-            if required or default is ...:
-                raise self.fail(key, "missing required key")
-            return default
-        return self.data[key]
-
-    def typed(self, key: str, kind: type | tuple[type, ...], default: object = ...) -> Any:
-        value = self.raw(key, default)
-        if value is default and key not in self.data:
-            return value
-        if isinstance(value, bool) and bool not in _as_tuple(kind):
-            raise self.fail(key, f"expected {_names(kind)}, got boolean {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(key, f"expected {_names(kind)}, got {_kind(value)} {value!r}")
-        return value
-
-    def text(self, key: str, default: object = ...) -> Any:
-        return self.typed(key, str, default)
-
-    def integer(self, key: str, default: object = ...) -> Any:
-        return self.typed(key, int, default)
-
-    def flag(self, key: str, default: object = ...) -> Any:
-        return self.typed(key, bool, default)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: object = ...) -> Any:
-        value = self.text(key, default)
-        if value not in choices and key in self.data:
-            raise self.fail(key, f"expected one of {', '.join(choices)}, got {value!r}")
-        return value
-
-    def child(self, key: str, *, optional: bool = False) -> _Node:
-        value = self.raw(key, {} if optional else ...)
-        return _Node(self.file, self.key(key), value)
-
-    def items(self, key: str, *, optional: bool = False) -> Iterator[tuple[str, object]]:
-        value = self.raw(key, [] if optional else ...)
-        if not isinstance(value, list):
-            raise self.fail(key, f"expected a list, got {_kind(value)}")
-        for index, item in enumerate(value):
-            yield f"{self.key(key)}[{index}]", item
-
-    def nodes(self, key: str, *, optional: bool = False) -> Iterator[_Node]:
-        for path, item in self.items(key, optional=optional):
-            yield _Node(self.file, path, item)
-
-    def done(self) -> None:
-        for key in self.data:
-            if key not in self.allowed:
-                known = ", ".join(sorted(self.allowed))
-                raise self.fail(str(key), f"unknown key (known keys here: {known})")
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _names(kind: type | tuple[type, ...]) -> str:
-    names = {"str": "a string", "int": "an integer", "bool": "a boolean", "float": "a number"}
-    return " or ".join(names.get(k.__name__, k.__name__) for k in _as_tuple(kind))
-
-
-def _kind(value: object) -> str:
-    return {dict: "a mapping", list: "a list", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
+_TTL_MAX = {"accessTokenTtlSec": 10 * 365 * 86_400, "refreshTokenTtlMc": 10 * 365 * 86_400_000}
 
 
 def _attribute(node: _Node) -> Attribute:
@@ -184,8 +107,18 @@ def _provider(node: _Node) -> AuthProvider:
         raw_config.allowed.add(key)
         if value is not None and not isinstance(value, str):
             raise raw_config.fail(key, f"expected a string or null, got {_kind(value)} {value!r}")
-        if key in ("accessTokenTtlSec", "refreshTokenTtlMc") and not str(value).isdigit():
-            raise raw_config.fail(key, f"expected a string of digits, got {value!r}")
+        if key in _TTL_MAX and not (
+            isinstance(value, str)
+            and value.isascii()
+            and value.isdigit()
+            and len(value) <= 20
+            and 0 < int(value) <= _TTL_MAX[key]
+        ):
+            raise raw_config.fail(
+                key, f"expected a string of digits from 1 to {_TTL_MAX[key]}, got {_shown(value)}"
+            )
+        if isinstance(value, str):
+            _check_text(raw_config, key, value)
         wire[key] = value
     provider = AuthProvider(
         id=node.integer("id"),
@@ -277,8 +210,8 @@ def _product(node: _Node) -> Product:
         price = Decimal(str(raw_price))
     except InvalidOperation:
         raise node.fail("price", f"expected a number, got {raw_price!r}") from None
-    if price < 0 or not price.is_finite():
-        raise node.fail("price", f"expected a non-negative number, got {raw_price!r}")
+    if not price.is_finite() or not 0 <= price <= MAX_PRICE:
+        raise node.fail("price", f"expected a number from 0 to {MAX_PRICE}, got {raw_price!r}")
     categories = node.typed("categories", list, [])
     product = Product(
         id=node.integer("id"),
@@ -359,6 +292,37 @@ def _check_references(file: str, project: ProjectConfig) -> None:
         _unique(file, section, items)
 
 
+def _start(node: _Node, default: str) -> str:
+    raw = node.raw("start", default)
+    if isinstance(raw, datetime) and raw.tzinfo is not None:
+        raw = iso(raw)  # an unquoted YAML timestamp with a zone is as good as the string
+    example = "an ISO 8601 instant with a zone, like '2025-04-30T20:15:29.254Z'"
+    if not isinstance(raw, str):
+        raise node.fail("start", f"expected {example}, got {_kind(raw)} {_shown(raw)}")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise node.fail("start", f"expected {example}, got {_shown(raw)}") from None
+    if moment.tzinfo is None:
+        raise node.fail("start", f"expected {example} (the zone is missing), got {raw!r}")
+    if not datetime(1970, 1, 1, tzinfo=UTC) <= moment < LATEST.replace(year=8000):
+        raise node.fail("start", f"expected an instant from 1970 to 7999, got {raw!r}")
+    return raw
+
+
+def _deterministic(node: _Node) -> DeterministicSettings:
+    defaults = DeterministicSettings()
+    settings = DeterministicSettings(
+        start=_start(node, defaults.start),
+        step_ms=node.integer("step_ms", defaults.step_ms),
+        seed=node.text("seed", defaults.seed),
+    )
+    if not 0 <= settings.step_ms <= 86_400_000:
+        raise node.fail("step_ms", f"expected 0..86400000 (one day), got {settings.step_ms}")
+    node.done()
+    return settings
+
+
 def parse_project(data: object, file: str = "<memory>") -> ProjectConfig:
     """Validate already-parsed YAML/JSON data; `file` only labels error messages."""
     top = _Node(file, "", data)
@@ -370,14 +334,7 @@ def parse_project(data: object, file: str = "<memory>") -> ProjectConfig:
         user=sequences_node.typed("user", (int, type(None)), None),
     )
     sequences_node.done()
-    det_node = top.child("deterministic", optional=True)
-    defaults = DeterministicSettings()
-    deterministic = DeterministicSettings(
-        start=det_node.text("start", defaults.start),
-        step_ms=det_node.integer("step_ms", defaults.step_ms),
-        seed=det_node.text("seed", defaults.seed),
-    )
-    det_node.done()
+    deterministic = _deterministic(top.child("deterministic", optional=True))
     beh_node = top.child("behaviour", optional=True)
     behaviour = Behaviour(
         require_device_metadata=beh_node.flag("require_device_metadata", True),
@@ -411,14 +368,25 @@ def load_project(path: str | Path) -> ProjectConfig:
     """Read a `.yaml`/`.yml`/`.json` project file; any problem is a `ConfigError`."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(file, "<file>", f"cannot read: {exc.strerror or exc}") from None
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            file,
+            "<file>",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+        ) from None
+    try:
         data = json.loads(text) if file.endswith(".json") else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        problem = str(exc).replace("\n", " ")
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: JSON, or an int too long
+        problem = " ".join(str(exc).split())
         raise ConfigError(file, "<syntax>", f"not valid YAML/JSON: {problem}") from None
+    except RecursionError:
+        raise ConfigError(file, "<syntax>", "nested too deeply to read") from None
     return parse_project(data, file)
 
 

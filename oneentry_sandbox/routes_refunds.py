@@ -43,7 +43,7 @@ def _requested(order: Order, body: object, refunded: Mapping[int, int]) -> dict[
     ordered = {line.product_id: line.quantity for line in order.lines}
     chosen: dict[str, int] = {}
     for key, item in body["products"].items():
-        product_id = int(key) if str(key).isdigit() else None
+        product_id = int(key) if key.isascii() and key.isdigit() and len(key) < 19 else None
         if product_id is None or product_id not in ordered:
             raise ApiError(400, f"Product {key} is not in order {order.id}")
         quantity = item.get("quantity") if isinstance(item, Mapping) else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from typing import Protocol, TypeVar
 
@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from oneentry_sandbox.auth import authenticate
+from oneentry_sandbox.body import parse_json, read_capped
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import SandboxState, UserRecord
 
@@ -26,25 +27,27 @@ def caller(request: Request) -> UserRecord:
     return authenticate(state_of(request), request.headers.get("authorization"))
 
 
+# ASCII digits only: Python's int() also takes "٣", "1_0" and " 1", which no API client sends.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _shown(raw: str) -> str:
+    return repr(raw) if len(raw) <= 40 else f"{raw[:20]!r}... ({len(raw)} characters)"
+
+
 async def json_body(request: Request) -> object:
-    """The parsed JSON body; an empty body is `None`; invalid JSON is a 400."""
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "Request body is not valid JSON") from None
+    """The parsed JSON body; an empty body is `None`; see `body.py` for what is refused."""
+    return parse_json(await read_capped(request.stream()))
 
 
 def _query_int(request: Request, name: str, default: int, low: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer, got {raw!r}") from None
+    if not _INTEGER.fullmatch(raw):
+        raise ApiError(400, f"{name} must be an integer, got {_shown(raw)}")
+    value = int(raw)
     if value < low:
         raise ApiError(400, f"{name} must be >= {low}, got {value}")
     return value
@@ -56,9 +59,11 @@ def page(request: Request) -> tuple[int, int]:
 
 
 def path_id(request: Request, name: str, what: str) -> int:
+    """A numeric path id (ASCII digits, at most 18); anything else is the API's 404."""
     raw = str(request.path_params[name])
-    if not raw.isdigit():
-        raise ApiError(404, f"{what} '{raw}' not found")
+    if not _ID.fullmatch(raw):
+        shown = raw if len(raw) <= 40 else f"{raw[:20]}... ({len(raw)} characters)"
+        raise ApiError(404, f"{what} '{shown}' not found")
     return int(raw)
 
 

@@ -55,7 +55,9 @@ def test_malformed_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
     result = _run("--app-token", "t", "--port", "0", "--config", str(config))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"oneentry-sandbox: error: {config}: storages: expected a list, got int"
+        f"oneentry-sandbox: error: {config}: storages: expected a list, got int. "
+        f"Fix 'storages' in {config}; the bundled oneentry_sandbox/default_project.yaml lists "
+        "every key with its type."
     )
     assert "Traceback" not in result.stderr
 
