@@ -3,7 +3,8 @@
 Every error, including unknown routes (404 `Cannot GET /path`, as NestJS words it), answers
 `{"statusCode", "message", "pageData": null, "timestamp"}`. Routes are listed per module:
 `routes_auth`, `routes_catalog`, `routes_orders`, `routes_refunds`, `routes_payments`, and
-the control API in `control`. `GET /` is a health check.
+the control API in `control` and `provider` (the payment gateway's webhook). `GET /` is a
+health check.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp
 
 from oneentry_sandbox import (
     control,
+    provider,
     routes_auth,
     routes_catalog,
     routes_orders,
@@ -71,6 +73,7 @@ def build_app(state: SandboxState, app_token: str) -> ASGIApp:
     routes = [
         Route("/", health, methods=["GET"]),
         *control.ROUTES,
+        *provider.ROUTES,
         *routes_auth.ROUTES,
         *routes_catalog.ROUTES,
         *routes_orders.ROUTES,

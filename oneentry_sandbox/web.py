@@ -13,7 +13,7 @@ from oneentry_sandbox.auth import authenticate
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import SandboxState, UserRecord
 
-__all__ = ["caller", "json_body", "ok", "owned", "page", "path_id", "state_of"]
+__all__ = ["buyer", "caller", "guest_id", "json_body", "ok", "owned", "page", "path_id", "state_of"]
 
 
 def state_of(request: Request) -> SandboxState:
@@ -24,6 +24,22 @@ def state_of(request: Request) -> SandboxState:
 def caller(request: Request) -> UserRecord:
     """The logged-in user of a 🔐 endpoint, or a 401."""
     return authenticate(state_of(request), request.headers.get("authorization"))
+
+
+def guest_id(request: Request) -> str | None:
+    """The `x-guest-id` of a request without a Bearer (the SDK drops it once signed in)."""
+    if request.headers.get("authorization"):
+        return None
+    return request.headers.get("x-guest-id", "").strip() or None
+
+
+def buyer(request: Request) -> int:
+    """The owner id of the caller's orders: the user behind the Bearer, else the guest behind
+    `x-guest-id` (a negative id), else 401 "Unauthorized" (FIDELITY.md G1-G5)."""
+    guest = guest_id(request)
+    if guest is not None:
+        return state_of(request).guest_owner(guest)
+    return caller(request).id
 
 
 async def json_body(request: Request) -> object:
