@@ -3,6 +3,9 @@
 An order is visible only to the user who created it: another user's order id answers
 404 "Order <id> not found" (the same as a non-existent id, so ids do not leak), and lists
 hold only the caller's orders. An unknown storage marker in the path is a 404.
+A guest (`x-guest-id`, no Bearer) may create, read, list and preview orders on storages with
+`allow_guests`; elsewhere it is 401 (FIDELITY.md G1-G8). `isCompleted` follows the payment
+gateway: `null` for custom accounts, `false` for stripe until a session completes (O7-O10).
 Update (PUT) re-validates the whole body like create, keeps id, creation date and status
 (unless the body carries a valid `statusIdentifier`), and answers the CreatedOrder shape.
 """
