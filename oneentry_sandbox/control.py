@@ -9,7 +9,7 @@
 | `DELETE /__sandbox/faults` | | removes every rule |
 | `POST /__sandbox/clock` | `{"advance_sec": n}` | moves the clock forward; answers `{"now"}` |
 | `PUT /__sandbox/products/{id}` | `{"price": n}` | changes the current price of a product |
-| `POST /__sandbox/sessions/{id}/pay\|fail\|expire` | | the payment provider (`provider.py`) |
+| `POST /__sandbox/sessions/{id}/{action}` | | `action`: pay, fail, expire (`provider.py`) |
 """
 
 from __future__ import annotations
