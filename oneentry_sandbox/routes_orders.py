@@ -132,6 +132,7 @@ async def update_order(request: Request) -> Response:
     draft = check_order_body(state, found, body)
     with state.lock:
         current = _own_order(state, request, user.id, found)
+        _cancel_sessions(state, current)
         updated = replace(
             current,
             account=draft.account,
@@ -142,6 +143,22 @@ async def update_order(request: Request) -> Response:
         )
         state.orders[updated.id] = updated
     return ok(created_order_json(updated, state.project.currency))
+
+
+def _cancel_sessions(state: SandboxState, order: Order) -> None:
+    """An update cancels the order's waiting sessions; a paid one refuses it (FIDELITY O18)."""
+    mine = [s for s in state.sessions.values() if s.order_id == order.id]
+    paid = [str(s.id) for s in mine if s.status == "completed"]
+    if paid:
+        raise ApiError(
+            400,
+            f"Can't update the order. Payment sessions {', '.join(paid)} could not be "
+            "canceled — the order may have been paid.",
+        )
+    now = state.clock.now()
+    for session in mine:
+        if session.status == "waiting":
+            state.sessions[session.id] = replace(session, status="canceled", updated=now)
 
 
 async def preview(request: Request) -> Response:

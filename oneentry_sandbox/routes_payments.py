@@ -4,7 +4,8 @@
   order's account, `amount` = the order total, `paymentUrl` null for custom accounts and
   `https://checkout.stripe.test/c/pay/cs_test_<id>` for stripe ones (an `intent` on stripe gets
   `clientSecret` and no URL). A new session cancels the order's waiting one (`"canceled"`).
-  An account whose provider is not connected refuses: 400 (FIDELITY.md P8).
+  An account whose provider is not connected refuses: 400 (FIDELITY.md P8); an order with a
+  fractional total: 500, as live projects do (P15).
 - getSessionByOrderId answers an ARRAY of the order's sessions, oldest first; `[]` if none.
 - There is no content-API route that changes a session: sessions move through the payment
   provider, emulated by the control API (`provider.py`). `PUT /sessions/{id}` is an unknown
@@ -86,7 +87,9 @@ async def create_session(request: Request) -> Response:
         account = state.project.account(order.account)
         assert account is not None
         if not account.connected:
-            raise ApiError(400, f"Payment account '{account.identifier}' is not connected")
+            raise ApiError(400, "Your payment account is not connected")
+        if order.total != order.total.to_integral_value():  # as live (FIDELITY.md P15)
+            raise ApiError(500, "Internal server error")
         now = state.clock.now()
         for previous in list(state.sessions.values()):
             if previous.order_id == order.id and previous.status == "waiting":

@@ -112,8 +112,40 @@ def test_an_account_that_is_not_connected() -> None:
         assert account["settings"] == {"status": "not_connected"}  # P7
         order = api.create_order(order_body(account="stripe"))
         refused = api.post(f"{PAY}/sessions", {"orderId": order["id"], "type": "session"})
-        assert_error(refused, 400, "Payment account 'stripe' is not connected")  # P8
+        assert_error(refused, 400, "Your payment account is not connected")  # P8
         assert api.get(f"{PAY}/sessions/order/{order['id']}").json() == []
         api.close()
     finally:
         server.stop()
+
+
+def test_a_fractional_total_breaks_session_creation(sb: SandboxServer, user: Api) -> None:
+    """P15: live, createSession 500s on a fractional order total."""
+    price = user.http.put("/__sandbox/products/14", json={"price": 9.5})
+    assert price.status_code == 200, price.text
+    order = user.create_order(order_body(account="stripe"))
+    response = user.post(f"{PAY}/sessions", {"orderId": order["id"], "type": "session"})
+    assert_error(response, 500, "Internal server error")
+    assert user.get(f"{PAY}/sessions/order/{order['id']}").json() == []
+
+
+def test_updating_an_order_cancels_its_waiting_session(user: Api) -> None:
+    order = user.create_order(order_body(account="stripe"))
+    session = new_session(user, order["id"])
+    assert user.put(f"{ORDERS}/{order['id']}", order_body(account="stripe")).status_code == 200
+    listed = user.get(f"{PAY}/sessions/order/{order['id']}").json()
+    assert [(s["id"], s["status"]) for s in listed] == [(session["id"], "canceled")]
+
+
+def test_a_paid_order_cannot_be_updated(user: Api) -> None:
+    """O18: the live refusal when a paid order is changed (e.g. cancelled)."""
+    order = user.create_order(order_body(account="stripe"))
+    session = new_session(user, order["id"])
+    provider(user, session["id"], "pay")
+    refused = user.put(f"{ORDERS}/{order['id']}", order_body(account="stripe"))
+    assert_error(
+        refused,
+        400,
+        f"Can't update the order. Payment sessions {session['id']} could not be canceled "
+        "— the order may have been paid.",
+    )
