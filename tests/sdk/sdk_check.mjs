@@ -485,12 +485,17 @@ await step('Orders.getAllStatusesByStorageMarker', () => Orders.getAllStatusesBy
   show: (v) => v.map((s) => s.identifier),
 });
 
-// Only a paid order can be refunded (FIDELITY.md R1): the provider completes its session first.
-await step('registered:provider.pay', () => providerPay(regSession.id), {
-  needs: Boolean(regSession),
-  check: (v) => (v.order?.isCompleted === true ? null : 'order not completed'),
-  show: (v) => ({ status: v.session?.status, isCompleted: v.order?.isCompleted }),
-});
+// Only a paid order can be refunded (FIDELITY.md R1): the provider completes a session first.
+// (The update above canceled the order's waiting session, as live updates do: FIDELITY O19.)
+await step(
+  'registered:provider.pay',
+  async () => providerPay((await reg.api.Payments.createSession(regOrder.id, 'session')).id),
+  {
+    needs: Boolean(regSession),
+    check: (v) => (v.order?.isCompleted === true ? null : 'order not completed'),
+    show: (v) => ({ status: v.session?.status, isCompleted: v.order?.isCompleted }),
+  },
+);
 await step(
   'Orders.createRefundRequest',
   () =>
