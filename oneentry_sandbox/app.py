@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oneentry_sandbox import (
     control,
@@ -68,6 +68,22 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(request, 500, "Internal server error")
 
 
+def _answer_guest_id(app: ASGIApp) -> ASGIApp:
+    """Echo the guest id a route used (`web.guest_id`) as the `x-guest-id` response header."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        async def sending(message: Message) -> None:
+            guest = scope.get("state", {}).get("guest_id")
+            if message["type"] == "http.response.start" and guest:
+                headers = [*message.get("headers", []), (b"x-guest-id", guest.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await app(scope, receive, sending if scope["type"] == "http" else send)
+
+    return wrapped
+
+
 def build_app(state: SandboxState, app_token: str) -> ASGIApp:
     """The complete ASGI app serving `state`, guarded by `app_token`."""
     routes = [
@@ -90,4 +106,4 @@ def build_app(state: SandboxState, app_token: str) -> ASGIApp:
     )
     app.router.redirect_slashes = False
     app.state.sandbox = state
-    return SandboxMiddleware(app, state, app_token)
+    return SandboxMiddleware(_answer_guest_id(app), state, app_token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Protocol, TypeVar
 
@@ -26,11 +27,25 @@ def caller(request: Request) -> UserRecord:
     return authenticate(state_of(request), request.headers.get("authorization"))
 
 
+_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
+
+
 def guest_id(request: Request) -> str | None:
-    """The `x-guest-id` of a request without a Bearer (the SDK drops it once signed in)."""
+    """The guest of a request without a Bearer that sends `x-guest-id` (the SDK drops the
+    header once signed in). A value that is not a uuid v4 is replaced by a fresh one for this
+    request, so whatever it creates is kept under an id nobody sends again (FIDELITY.md G3);
+    the id used is answered in the `x-guest-id` response header (`app.py`)."""
     if request.headers.get("authorization"):
         return None
-    return request.headers.get("x-guest-id", "").strip() or None
+    cached: str | None = getattr(request.state, "guest_id", None)
+    if cached is not None:
+        return cached
+    raw = request.headers.get("x-guest-id", "").strip()
+    if not raw:
+        return None
+    guest = raw.lower() if _UUID4.match(raw) else state_of(request).uuids.next()
+    request.state.guest_id = guest
+    return guest
 
 
 def buyer(request: Request) -> int:
