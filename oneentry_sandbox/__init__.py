@@ -3,7 +3,9 @@
 Public surface: `SandboxServer` (run in a background thread), `load_project` /
 `default_project` / `parse_project` (project files), `ProjectConfig`, `SandboxState`,
 `build_app` (the ASGI app), and the errors `SandboxError`, `ConfigError`, `ApiError`.
-The control API (`/__sandbox/...`) is described in `oneentry_sandbox.control`.
+The control API (`/__sandbox/...`) is described in `oneentry_sandbox.control`, and its payment
+provider actions (pay, fail, expire a session) in `oneentry_sandbox.provider`. What the sandbox
+answers, and the evidence that live projects answer so, is in `FIDELITY.md` next to this file.
 """
 
 from __future__ import annotations

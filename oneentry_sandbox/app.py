@@ -3,9 +3,9 @@
 Every error, including unknown routes (404 `Cannot GET /path`, as NestJS words it), answers
 `{"statusCode", "message", "pageData": null, "timestamp"}`. Routes are listed per module:
 `routes_auth`, `routes_catalog`, `routes_orders`, `routes_refunds`, `routes_payments`, and
-the control API in `control`. `GET /` is a health check. Request bodies are parsed by
-`body.py`; an unexpected exception is a 500 with the same body (and the connection stays open,
-see `middleware.py`).
+the control API in `control` and `provider` (the payment gateway's webhook). `GET /` is a
+health check. Request bodies are parsed by `body.py`; an unexpected exception is a 500 with the
+same body (and the connection stays open, see `middleware.py`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oneentry_sandbox import (
     control,
+    provider,
     routes_auth,
     routes_catalog,
     routes_orders,
@@ -68,11 +69,28 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return _error(request, 500, "Internal server error")
 
 
+def _answer_guest_id(app: ASGIApp) -> ASGIApp:
+    """Echo the guest id a route used (`web.guest_id`) as the `x-guest-id` response header."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        async def sending(message: Message) -> None:
+            guest = scope.get("state", {}).get("guest_id")
+            if message["type"] == "http.response.start" and guest:
+                headers = [*message.get("headers", []), (b"x-guest-id", guest.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await app(scope, receive, sending if scope["type"] == "http" else send)
+
+    return wrapped
+
+
 def build_app(state: SandboxState, app_token: str) -> ASGIApp:
     """The complete ASGI app serving `state`, guarded by `app_token`."""
     routes = [
         Route("/", health, methods=["GET"]),
         *control.ROUTES,
+        *provider.ROUTES,
         *routes_auth.ROUTES,
         *routes_catalog.ROUTES,
         *routes_orders.ROUTES,
@@ -89,4 +107,4 @@ def build_app(state: SandboxState, app_token: str) -> ASGIApp:
     )
     app.router.redirect_slashes = False
     app.state.sandbox = state
-    return SandboxMiddleware(app, state, app_token)
+    return SandboxMiddleware(_answer_guest_id(app), state, app_token)

@@ -1,6 +1,8 @@
 """Users and logins: auth, single-use rotating refresh, logout, sign-up, Bearer checks.
 
-Decisions (no source settles them):
+Evidence and strength for each rule: oneentry_sandbox/FIDELITY.md, rows A*.
+- Sign-in refuses sign-up's `formIdentifier`/`langCode` (400 "property X should not exist");
+  sign-up needs `langCode` and may omit `formIdentifier`.
 - Wrong login or password: 401 "Invalid login or password".
 - A refresh token is single-use: refreshing spends it and issues a new pair; a spent, unknown,
   expired or logged-out refresh token: 400 "Refresh token is invalid or expired".
@@ -128,6 +130,9 @@ def _issue(
 
 def log_in(state: SandboxState, marker: str, body: object, device: str | None) -> dict[str, str]:
     provider = provider_or_404(state, marker)
+    for extra in ("formIdentifier", "langCode"):  # sign-up's fields (FIDELITY.md A6)
+        if isinstance(body, Mapping) and extra in body:
+            raise ApiError(400, f"property {extra} should not exist")
     login, password = _credentials(state, provider, _auth_pairs(body))
     with state.lock:
         user = next(
@@ -222,10 +227,13 @@ def sign_up(state: SandboxState, marker: str, body: object) -> dict[str, object]
     provider = provider_or_404(state, marker)
     if not isinstance(body, Mapping):
         raise ApiError(400, "Request body must be a JSON object")
-    if body.get("formIdentifier") != provider.form:
+    # formIdentifier is optional: omitted, the provider's form is used (FIDELITY.md A8)
+    if body.get("formIdentifier", provider.form) != provider.form:
         raise ApiError(400, f"formIdentifier must be '{provider.form}' for provider '{marker}'")
+    lang = body.get("langCode")
+    if not isinstance(lang, str) or not lang:  # required on sign-up (FIDELITY.md A7)
+        raise ApiError(400, "langCode must be a string")
     login, password = _credentials(state, provider, _auth_pairs(body))
-    lang = body.get("langCode") if isinstance(body.get("langCode"), str) else "en_US"
     form_data = _form_data_items(body, str(lang))
     notification = body.get("notificationData") or {}
     if not isinstance(notification, Mapping):

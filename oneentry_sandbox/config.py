@@ -151,6 +151,9 @@ class Storage:
     position: int = 1
     general_type_id: int | None = None
     allow_empty_products: bool = False
+    allow_guests: bool = False  # guests (x-guest-id, no Bearer) may order here (FIDELITY.md G*)
+    # payment session status -> order status identifier, as the gateway's webhook applies it
+    payment_statuses: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def default_status(self) -> Status:
@@ -170,6 +173,7 @@ class PaymentAccount:
     title: str
     test_mode: bool = True
     is_visible: bool = True
+    connected: bool = True  # provider linked in the admin panel (settings.status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,11 +209,10 @@ class DeterministicSettings:
 
 @dataclass(frozen=True, slots=True)
 class Behaviour:
-    """Switches for the choices no source settles (see the package README in `app.py`)."""
+    """Switches for behaviours the evidence shows but a test may turn off (FIDELITY.md)."""
 
     require_device_metadata: bool = True
     bind_refresh_to_device: bool = True
-    refunds_require_completed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

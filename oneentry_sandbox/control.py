@@ -9,6 +9,7 @@
 | `DELETE /__sandbox/faults` | | removes every rule |
 | `POST /__sandbox/clock` | `{"advance_sec": n}` | moves the clock forward; answers `{"now"}` |
 | `PUT /__sandbox/products/{id}` | `{"price": n}` | changes the current price of a product |
+| `POST /__sandbox/sessions/{id}/{action}` | | `action`: pay, fail, expire (`provider.py`) |
 
 Values that would leave the state broken until a reset are a 400 and change nothing: bodies
 refused by `body.py` (NaN, Infinity, lone surrogates, ...), a price outside 0..`MAX_PRICE`, a

@@ -186,9 +186,33 @@ def _storage(node: _Node) -> Storage:
         position=node.integer("position", 1),
         general_type_id=node.typed("general_type_id", (int, type(None)), None),
         allow_empty_products=node.flag("allow_empty_products", False),
+        allow_guests=node.flag("allow_guests", False),
+        payment_statuses=_payment_statuses(node, statuses),
     )
     node.done()
     return storage
+
+
+SESSION_STATUSES = ("waiting", "completed", "canceled", "expired")
+
+
+def _payment_statuses(node: _Node, statuses: tuple[Status, ...]) -> dict[str, str]:
+    raw = node.typed("payment_statuses", dict, {})
+    known = {s.identifier for s in statuses}
+    mapping: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in SESSION_STATUSES:
+            raise node.fail(
+                f"payment_statuses.{key}",
+                f"unknown session status (known: {', '.join(SESSION_STATUSES)})",
+            )
+        if not isinstance(value, str) or value not in known:
+            raise node.fail(
+                f"payment_statuses.{key}",
+                f"expected a status identifier of this storage (known: {', '.join(sorted(known))})",
+            )
+        mapping[key] = value
+    return mapping
 
 
 def _account(node: _Node) -> PaymentAccount:
@@ -199,6 +223,7 @@ def _account(node: _Node) -> PaymentAccount:
         title=node.text("title", node.data.get("identifier", "")),
         test_mode=node.flag("test_mode", True),
         is_visible=node.flag("is_visible", True),
+        connected=node.flag("connected", True),
     )
     node.done()
     return account
@@ -339,7 +364,6 @@ def parse_project(data: object, file: str = "<memory>") -> ProjectConfig:
     behaviour = Behaviour(
         require_device_metadata=beh_node.flag("require_device_metadata", True),
         bind_refresh_to_device=beh_node.flag("bind_refresh_to_device", True),
-        refunds_require_completed=beh_node.flag("refunds_require_completed", False),
     )
     beh_node.done()
     project = ProjectConfig(

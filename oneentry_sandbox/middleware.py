@@ -6,8 +6,9 @@ For every HTTP request, in this order:
 2. a deterministic clock moves one step;
 3. the first matching fault rule fires: latency, an error status (with extra headers or a raw
    body), or a dropped connection;
-4. `/api/...` without the right `x-app-token` is refused: 403;
-5. a POST to `/api/...` without `x-device-metadata` is refused: 400 (configurable).
+4. `/api/...` without the right `x-app-token` is refused: 403 "Resource is closed" (FIDELITY.md A1);
+5. a POST to `/api/...` without `x-device-metadata` is refused: 400 (configurable); sign-up
+   does not need it (FIDELITY.md A5).
 
 Any exception that escapes the routes (or this middleware) is logged and answered as the API's
 500 body; it is not re-raised to uvicorn, which would close the connection after the answer and
@@ -138,9 +139,10 @@ class SandboxMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if scope["path"].startswith("/api/"):
             if headers.get("x-app-token") != self.app_token:
-                await self._error(403, "Invalid or missing x-app-token")(scope, receive, send)
+                await self._error(403, "Resource is closed")(scope, receive, send)
                 return
             needs_device = self.state.project.behaviour.require_device_metadata
+            needs_device = needs_device and not scope["path"].endswith("/users/sign-up")
             if needs_device and scope["method"] == "POST" and not headers.get("x-device-metadata"):
                 response = self._error(400, "Missing x-device-metadata header")
                 await response(scope, receive, send)

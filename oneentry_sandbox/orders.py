@@ -89,8 +89,10 @@ def _check_value(form: Form, attr: Attribute, value: object) -> None:
 def check_form_data(form: Form, items: list[object]) -> tuple[object, ...]:
     seen: dict[str, object] = {}
     for index, item in enumerate(items):
-        if not isinstance(item, Mapping) or not isinstance(item.get("marker"), str):
+        if not isinstance(item, Mapping):
             raise ApiError(400, f"formData[{index}] must be an object {{marker, type, value}}")
+        if not isinstance(item.get("marker"), str):  # as live, e.g. a double-wrapped formData
+            raise ApiError(400, "formData's marker 'undefined' marker is required")
         marker = item["marker"]
         attr = form.attribute(marker)
         if attr is None:

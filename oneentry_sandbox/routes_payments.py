@@ -1,14 +1,17 @@
-"""Payments routes under `/api/content/payments` (reference §2.3).
+"""Payments routes under `/api/content/payments` (reference §2.3; evidence in FIDELITY.md P*).
 
-- createSession answers 201 (R:orders.md) with the session: `status "waiting"`,
-  `paymentAccountId` = the order's account, `amount` = the order total, `paymentUrl` null for
-  custom accounts and `https://checkout.stripe.test/c/pay/cs_test_<id>` for stripe ones
-  (an `intent` on stripe gets `clientSecret` and no URL).
-- getSessionByOrderId answers ONE object, the latest session of the order (as the seeds and
-  the English docs show); 404 "Session for order <id> not found" when there is none.
-- `PUT /sessions/{id}` (`{status?, paymentUrl?}`) exists in no SDK; it serves SEED000's
-  `updateSessionById` and answers the updated session.
-- Sessions, like orders, are visible only to their owner (404 otherwise).
+- createSession answers 201 with the session: `status "waiting"`, `paymentAccountId` = the
+  order's account, `amount` = the order total, `paymentUrl` null for custom accounts and
+  `https://checkout.stripe.test/c/pay/cs_test_<id>` for stripe ones (an `intent` on stripe gets
+  `clientSecret` and no URL). A new session cancels the order's waiting one (`"canceled"`).
+  An account whose provider is not connected refuses: 400 (FIDELITY.md P8); an order with a
+  fractional total: 500, as live projects do (P15).
+- getSessionByOrderId answers an ARRAY of the order's sessions, oldest first; `[]` if none.
+- There is no content-API route that changes a session: sessions move through the payment
+  provider, emulated by the control API (`provider.py`). `PUT /sessions/{id}` is an unknown
+  route (404 "Cannot PUT ...").
+- Sessions, like orders, are visible only to their owner (404 otherwise); a guest owns the
+  sessions of the orders it placed with the same `x-guest-id`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from starlette.routing import Route
 
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import PaymentSession, SandboxState
-from oneentry_sandbox.web import caller, json_body, ok, owned, page, path_id, state_of
+from oneentry_sandbox.web import buyer, caller, json_body, ok, owned, page, path_id, state_of
 from oneentry_sandbox.wire import account_json, session_json
 
 __all__ = ["ROUTES"]
@@ -35,38 +38,38 @@ def _own_session(state: SandboxState, request: Request, user_id: int) -> Payment
 
 
 async def sessions(request: Request) -> Response:
-    user = caller(request)
+    owner = buyer(request)
     state = state_of(request)
     offset, limit = page(request)
     with state.lock:
         mine = sorted(
-            (s for s in state.sessions.values() if s.user_id == user.id), key=lambda s: s.id
+            (s for s in state.sessions.values() if s.user_id == owner), key=lambda s: s.id
         )
         items = [session_json(s) for s in mine[offset : offset + limit]]
     return ok({"items": items, "total": len(mine)})
 
 
 async def session(request: Request) -> Response:
-    user = caller(request)
+    owner = buyer(request)
     state = state_of(request)
     with state.lock:
-        return ok(session_json(_own_session(state, request, user.id)))
+        return ok(session_json(_own_session(state, request, owner)))
 
 
 async def session_by_order(request: Request) -> Response:
-    user = caller(request)
+    owner = buyer(request)
     state = state_of(request)
     order_id = path_id(request, "id", "Order")
     with state.lock:
-        owned(state.orders, order_id, user.id, "Order")
-        mine = [s for s in state.sessions.values() if s.order_id == order_id]
-        if not mine:
-            raise ApiError(404, f"Session for order {order_id} not found")
-        return ok(session_json(max(mine, key=lambda s: s.id)))
+        owned(state.orders, order_id, owner, "Order")
+        mine = sorted(
+            (s for s in state.sessions.values() if s.order_id == order_id), key=lambda s: s.id
+        )
+        return ok([session_json(s) for s in mine])
 
 
 async def create_session(request: Request) -> Response:
-    user = caller(request)
+    owner = buyer(request)
     state = state_of(request)
     body = await json_body(request)
     if not isinstance(body, Mapping):
@@ -80,17 +83,24 @@ async def create_session(request: Request) -> Response:
     if not isinstance(tax, bool):
         raise ApiError(400, "automaticTaxEnabled must be a boolean")
     with state.lock:
-        order = owned(state.orders, order_id, user.id, "Order")
+        order = owned(state.orders, order_id, owner, "Order")
         account = state.project.account(order.account)
         assert account is not None
+        if not account.connected:
+            raise ApiError(400, "Your payment account is not connected")
+        if order.total != order.total.to_integral_value():  # as live (FIDELITY.md P15)
+            raise ApiError(500, "Internal server error")
+        now = state.clock.now()
+        for previous in list(state.sessions.values()):
+            if previous.order_id == order.id and previous.status == "waiting":
+                state.sessions[previous.id] = replace(previous, status="canceled", updated=now)
         session_id = state.next_id("session")
         stripe = account.type == "stripe"
         url = f"https://checkout.stripe.test/c/pay/cs_test_{session_id}"
-        now = state.clock.now()
         created = PaymentSession(
             id=session_id,
             order_id=order.id,
-            user_id=user.id,
+            user_id=owner,
             type=str(kind),
             status="waiting",
             account_id=account.id,
@@ -102,29 +112,6 @@ async def create_session(request: Request) -> Response:
         )
         state.sessions[created.id] = created
     return ok(session_json(created), status=201)
-
-
-async def update_session(request: Request) -> Response:
-    user = caller(request)
-    state = state_of(request)
-    body = await json_body(request)
-    if not isinstance(body, Mapping):
-        raise ApiError(400, "Request body must be a JSON object")
-    status, url = body.get("status"), body.get("paymentUrl")
-    if "status" in body and (not isinstance(status, str) or not status):
-        raise ApiError(400, "status must be a non-empty string")
-    if "paymentUrl" in body and url is not None and not isinstance(url, str):
-        raise ApiError(400, "paymentUrl must be a string or null")
-    with state.lock:
-        current = _own_session(state, request, user.id)
-        updated = replace(
-            current,
-            status=status if isinstance(status, str) else current.status,
-            payment_url=url if "paymentUrl" in body else current.payment_url,
-            updated=state.clock.now(),
-        )
-        state.sessions[updated.id] = updated
-    return ok(session_json(updated))
 
 
 async def accounts(request: Request) -> Response:
@@ -147,7 +134,6 @@ ROUTES = [
     Route(_PREFIX + "/sessions", create_session, methods=["POST"]),
     Route(_PREFIX + "/sessions/order/{id}", session_by_order, methods=["GET"]),
     Route(_PREFIX + "/sessions/{id}", session, methods=["GET"]),
-    Route(_PREFIX + "/sessions/{id}", update_session, methods=["PUT"]),
     Route(_PREFIX + "/accounts", accounts, methods=["GET"]),
     Route(_PREFIX + "/accounts/{id}", account, methods=["GET"]),
 ]

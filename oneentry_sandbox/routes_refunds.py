@@ -1,9 +1,8 @@
 """Refund routes: `GET/POST/DELETE /api/content/orders/{id}/refund` (reference §2.2).
 
-Rules chosen here (no source settles them):
-- Any order of the caller may be refunded (set `behaviour.refunds_require_completed: true`
-  to require a status with `is_completed`, which answers 404
-  "You cannot refund uncompleted order" otherwise, as R:orders.md reports).
+Evidence for each rule: FIDELITY.md rows R1-R9.
+- Only a paid order (a session completed, `isCompleted: true`) may be refunded; any other
+  answers 404 "You cannot refund uncompleted order" (observed live).
 - Body `{"products": {"<productId>": {"quantity": n}}, "note"?}`; every product must be on the
   order and the quantity an integer from 1 up to the ordered quantity not yet refunded by
   another live request. One pending request (`status: "new"`) per order at a time.
@@ -73,10 +72,7 @@ async def create_refund(request: Request) -> Response:
         order = _own_order(state, request, user.id)
         storage = state.project.storage(order.storage)
         assert storage is not None
-        status = storage.status(order.status)
-        if state.project.behaviour.refunds_require_completed and not (
-            status and status.is_completed
-        ):
+        if order.paid is not True:
             raise ApiError(404, "You cannot refund uncompleted order")
         live = [
             r for r in state.refunds.values() if r.order_id == order.id and r.status != "canceled"

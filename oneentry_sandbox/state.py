@@ -74,6 +74,10 @@ class Order:
     lines: tuple[OrderLine, ...]
     status: str
     created: datetime
+    # What the gateway reported: None for a custom (cash) account (never tracked), False for an
+    # unpaid stripe order, True once a session completed (FIDELITY.md O7-O9).
+    paid: bool | None = None
+    guest_id: str | None = None
 
     @property
     def total(self) -> Decimal:
@@ -128,6 +132,7 @@ class SandboxState:
         self.sessions: dict[int, PaymentSession] = {}
         self.refunds: dict[int, Refund] = {}
         self.prices: dict[int, Decimal] = {}
+        self.guests: dict[str, int] = {}  # x-guest-id -> the negative owner id of its orders
         self._next: dict[str, int] = {}
         self.reset()
 
@@ -149,6 +154,7 @@ class SandboxState:
             self.orders.clear()
             self.sessions.clear()
             self.refunds.clear()
+            self.guests.clear()
             self.prices = {p.id: p.price for p in self.project.products}
             seq = self.project.sequences
             first_user = seq.user if seq.user is not None else max(self.users, default=0) + 1
@@ -159,6 +165,11 @@ class SandboxState:
                 "user": first_user,
                 "login": 1,
             }
+
+    def guest_owner(self, guest_id: str) -> int:
+        """The owner id of a guest's orders and sessions: negative, so no user has it."""
+        with self.lock:
+            return self.guests.setdefault(guest_id, -(len(self.guests) + 1))
 
     def next_id(self, kind: str) -> int:
         with self.lock:

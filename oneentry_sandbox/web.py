@@ -14,7 +14,7 @@ from oneentry_sandbox.body import parse_json, read_capped
 from oneentry_sandbox.errors import ApiError
 from oneentry_sandbox.state import SandboxState, UserRecord
 
-__all__ = ["caller", "json_body", "ok", "owned", "page", "path_id", "state_of"]
+__all__ = ["buyer", "caller", "guest_id", "json_body", "ok", "owned", "page", "path_id", "state_of"]
 
 
 def state_of(request: Request) -> SandboxState:
@@ -34,6 +34,36 @@ _ID = re.compile(r"[0-9]{1,18}")
 
 def _shown(raw: str) -> str:
     return repr(raw) if len(raw) <= 40 else f"{raw[:20]!r}... ({len(raw)} characters)"
+
+
+_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
+
+
+def guest_id(request: Request) -> str | None:
+    """The guest of a request without a Bearer that sends `x-guest-id` (the SDK drops the
+    header once signed in). A value that is not a uuid v4 is replaced by a fresh one for this
+    request, so whatever it creates is kept under an id nobody sends again (FIDELITY.md G3);
+    the id used is answered in the `x-guest-id` response header (`app.py`)."""
+    if request.headers.get("authorization"):
+        return None
+    cached: str | None = getattr(request.state, "guest_id", None)
+    if cached is not None:
+        return cached
+    raw = request.headers.get("x-guest-id", "").strip()
+    if not raw:
+        return None
+    guest = raw.lower() if _UUID4.match(raw) else state_of(request).uuids.next()
+    request.state.guest_id = guest
+    return guest
+
+
+def buyer(request: Request) -> int:
+    """The owner id of the caller's orders: the user behind the Bearer, else the guest behind
+    `x-guest-id` (a negative id), else 401 "Unauthorized" (FIDELITY.md G1-G5)."""
+    guest = guest_id(request)
+    if guest is not None:
+        return state_of(request).guest_owner(guest)
+    return caller(request).id
 
 
 async def json_body(request: Request) -> object:

@@ -159,7 +159,7 @@ def status_json(status: Status, used: bool) -> Json:
 
 
 def account_json(account: PaymentAccount) -> Json:
-    settings = {"status": "connected"}
+    settings = {"status": "connected" if account.connected else "not_connected"}
     return {
         "id": account.id,
         "identifier": account.identifier,
@@ -249,7 +249,7 @@ def order_json(state: SandboxState, order: Order) -> Json:
              "price": money(line.price), "quantity": line.quantity, "isGift": False}
             for line in order.lines
         ],
-        "isCompleted": status.is_completed,
+        "isCompleted": order.paid,
     }  # fmt: skip
 
 

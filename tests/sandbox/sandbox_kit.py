@@ -112,3 +112,27 @@ class Api:
         response = self.post(f"{STORAGE}/marker/{storage}/orders", body or order_body())
         assert response.status_code == 200, response.text
         return response.json()
+
+
+PAY = "/api/content/payments"
+
+
+def provider(api: Api, session_id: object, action: str) -> httpx.Response:
+    """Play the payment gateway: `pay`, `fail` or `expire` a session via the control API."""
+    return api.http.post(f"/__sandbox/sessions/{session_id}/{action}")
+
+
+def new_session(api: Api, order_id: int) -> dict[str, Any]:
+    body = {"orderId": order_id, "type": "session", "automaticTaxEnabled": False}
+    response = api.post(f"{PAY}/sessions", body)
+    assert response.status_code == 201, response.text
+    session: dict[str, Any] = response.json()
+    return session
+
+
+def paid_order(api: Api, body: dict[str, Any] | None = None, storage: str = "orders") -> Any:
+    """An order whose session the provider completed (`isCompleted: true`)."""
+    order = api.create_order(body or order_body(account="stripe"), storage=storage)
+    session = new_session(api, order["id"])
+    assert provider(api, session["id"], "pay").status_code == 200
+    return order

@@ -94,7 +94,7 @@ def test_app_token_missing_or_wrong_is_403(sb: SandboxServer, token: str | None)
     headers = {"x-device-metadata": DEVICE} | ({"x-app-token": token} if token else {})
     for method, path in [("GET", "/api/content/forms"), ("POST", AUTH + "/auth")]:
         response = httpx.request(method, sb.base_url + path, headers=headers, json={})
-        assert_error(response, 403, "Invalid or missing x-app-token")
+        assert_error(response, 403, "Resource is closed")
 
 
 def test_missing_bearer_is_401(api: Api) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from oneentry_sandbox import SandboxServer
-from tests.sandbox.sandbox_kit import STORAGE, Api, assert_error, order_body
+from tests.sandbox.sandbox_kit import STORAGE, Api, assert_error, order_body, paid_order
 
 ORDERS = f"{STORAGE}/marker/orders/orders"
 BIG = "9" * 5000
@@ -215,7 +215,7 @@ def test_odd_pagination_is_a_400(sb: SandboxServer, api: Api, query: str, messag
 def test_refund_product_keys_in_other_digits_are_not_on_the_order(
     sb: SandboxServer, user: Api
 ) -> None:
-    order_id = user.create_order()["id"]
+    order_id = paid_order(user)["id"]  # only a paid order can be refunded (FIDELITY.md R1)
     url = f"/api/content/orders/{order_id}/refund"
     refused = user.post(url, {"products": {"\u0661\u0664": {"quantity": 1}}})
     assert_error(refused, 400, f"Product \u0661\u0664 is not in order {order_id}")

@@ -307,8 +307,9 @@ await step(
   },
 );
 
-// SEED000 step 8 calls Payments.updateSessionById, which SDK 1.0.149 does not have; send the
-// request the way the SDK sends a PUT (same headers) with plain fetch.
+// SEED000 step 8 calls Payments.updateSessionById, which SDK 1.0.149 does not have. The live
+// content API has no such route either (sessions move through the payment provider,
+// oneentry_sandbox/FIDELITY.md P5): the PUT the seed describes must be an unknown route, 404.
 await step(
   'guest:fetch.updateSessionById',
   async () => {
@@ -330,10 +331,35 @@ await step(
   },
   {
     needs: Boolean(guestSession),
+    expectError: (v) =>
+      v.statusCode === 404 && String(v.message).startsWith('Cannot PUT ')
+        ? null
+        : `expected 404 "Cannot PUT ...", got ${v.statusCode} ${JSON.stringify(v.message)}`,
+  },
+);
+
+// What the seed wanted from that PUT, done the live way: the provider completes the session
+// (the sandbox's control API plays the gateway's webhook), and the SDK reads the result.
+async function providerPay(sessionId) {
+  const response = await fetch(`${url.replace(/\/$/, '')}/__sandbox/sessions/${sessionId}/pay`, {
+    method: 'POST',
+  });
+  return response.json();
+}
+await step('guest:provider.pay', () => providerPay(guestSession.id), {
+  needs: Boolean(guestSession),
+  check: (v) => (v.session?.status === 'completed' && v.order?.isCompleted === true ? null : 'not paid'),
+  show: (v) => ({ status: v.session?.status, isCompleted: v.order?.isCompleted }),
+});
+await step(
+  'guest:Payments.getSessionByOrderId(paid)',
+  () => guest.api.Payments.getSessionByOrderId(guestOrder.id),
+  {
+    needs: Boolean(guestSession),
     check: (v, seen) =>
-      zodProblem(PaymentSessionSchema, lastWireBody(seen), 'wire:PaymentSessionSchema') ||
-      (v.status === 'guest_completed' ? null : `status is ${JSON.stringify(v.status)}`),
-    show: sessionView,
+      zodProblem(PaymentSessionSchema, oneSession(lastWireBody(seen)), 'wire:PaymentSessionSchema') ||
+      (oneSession(v)?.status === 'completed' ? null : `status is ${JSON.stringify(oneSession(v)?.status)}`),
+    show: (v) => sessionView(oneSession(v)),
   },
 );
 
@@ -459,6 +485,17 @@ await step('Orders.getAllStatusesByStorageMarker', () => Orders.getAllStatusesBy
   show: (v) => v.map((s) => s.identifier),
 });
 
+// Only a paid order can be refunded (FIDELITY.md R1): the provider completes a session first.
+// (The update above canceled the order's waiting session, as live updates do: FIDELITY O19.)
+await step(
+  'registered:provider.pay',
+  async () => providerPay((await reg.api.Payments.createSession(regOrder.id, 'session')).id),
+  {
+    needs: Boolean(regSession),
+    check: (v) => (v.order?.isCompleted === true ? null : 'order not completed'),
+    show: (v) => ({ status: v.session?.status, isCompleted: v.order?.isCompleted }),
+  },
+);
 await step(
   'Orders.createRefundRequest',
   () =>
