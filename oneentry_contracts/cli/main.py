@@ -10,6 +10,7 @@
     oneentry-contracts config            every setting's effective value and its source
     oneentry-contracts init              write a commented starter oneentry-contracts.toml
     oneentry-contracts infer-schema KIND propose a schema from the recorded answers (--write)
+    oneentry-contracts steps             the step catalogue: every standard step sentence (--format)
 
 `run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
 `--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
@@ -46,6 +47,8 @@ from oneentry_contracts.cli.evolution_cmd import add_arguments as add_infer_argu
 from oneentry_contracts.cli.evolution_cmd import run as infer_main
 from oneentry_contracts.cli.formcheck_cmd import add_arguments as add_check_forms_arguments
 from oneentry_contracts.cli.formcheck_cmd import run as check_forms_main
+from oneentry_contracts.cli.steps_cmd import add_arguments as add_steps_arguments
+from oneentry_contracts.cli.steps_cmd import run as steps_main
 from oneentry_contracts.config.settings import CONFIG_FILE, LiveSettings, resolve
 from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
@@ -122,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         "infer-schema", help="propose a response kind's schema from the recorded answers"
     )
     add_infer_arguments(infer)
+    steps = commands.add_parser("steps", help="list every standard step sentence, by domain")
+    add_steps_arguments(steps)
     return parser
 
 
@@ -258,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return init_main(args)
     if args.command == "infer-schema":
         return infer_main(args)
+    if args.command == "steps":
+        return steps_main(args)
     try:
         # Fail fast, before pytest starts, on a broken file, variable or --set.
         config = resolve(args.root, overrides(args)).config

@@ -26,15 +26,17 @@ from gherkin.token_scanner import TokenScanner
 
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.steps import wording
 
-__all__ = ["FORM_STEP", "ORDER_STEP", "REFUSAL", "FieldUse", "FormSpec", "OrderUse", "read_spec"]
+__all__ = ["FORM_STEP", "ORDER_STEPS", "REFUSAL", "FieldUse", "FormSpec", "OrderUse", "read_spec"]
 
-# The step texts of steps/forms.py and steps/orders.py (the library never imports steps/).
-# Any step that names a storage and then an account sends the last filled-in form there
-# ("places the order in storage "S" at the signed prices paying by "A"" too).
-FORM_STEP = 'the shopper fills in the order form "{form}" with:'
-ORDER_STEP = re.compile(r'in storage "(?P<storage>[^"]+)".*\bpaying by "(?P<account>[^"]+)"')
+# The step sentences are the steps' own (steps/wording.py). Every sentence that names a storage
+# and an account sends the last filled-in form there ("places the order in storage "S" at the
+# signed prices paying by "A"" too).
+FORM_STEP = wording.FILL_FORM.text
+ORDER_STEPS = tuple(sentence.text for sentence in wording.ORDER_SENTENCES)
 _FORM = parse.compile(FORM_STEP)
+_ORDERS = tuple(parse.compile(text) for text in ORDER_STEPS)
 # A scenario that expects a refusal sends wrong things on purpose (features/errors.feature);
 # what it sends is not a requirement on the project's configuration.
 REFUSAL = re.compile(r"\b(?:is|are) (?:refused|not found)\b")
@@ -124,7 +126,7 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
                     current = config.marker(match["form"])
                     form_where.setdefault(current, where)
                     _add_fields(forms.setdefault(current, {}), _table(step), current, where, config)
-                elif (match := ORDER_STEP.search(text)) is not None:
+                elif (match := _order_step(text)) is not None:
                     if current is None:
                         raise ConfigError(
                             f"{where}: an order is placed before any order form is filled in",
@@ -143,6 +145,11 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
         config.login_marker,
         config.password_marker,
     )
+
+
+def _order_step(text: str) -> Any:
+    """The storage and account of a step that places an order, or None."""
+    return next((found for order in _ORDERS if (found := order.parse(text)) is not None), None)
 
 
 def _add_fields(

@@ -8,10 +8,11 @@ from pytest_bdd import given, parsers
 
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config, Credentials, UserRole
+from oneentry_contracts.steps import wording
 
 
 @given(
-    parsers.parse("the shop is signed in as the {role:w} user"),
+    parsers.parse(wording.SIGNED_IN.text),
     target_fixture="signed_in_user",
 )
 def signed_in(

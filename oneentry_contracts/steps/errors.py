@@ -15,6 +15,7 @@ from oneentry_contracts.api.endpoints import ERROR_SCHEMA
 from oneentry_contracts.api.target import Target
 from oneentry_contracts.config.settings import Config, Credentials, UserRole
 from oneentry_contracts.shop.values import Cart, CartLine, PlacedOrder
+from oneentry_contracts.steps import wording
 
 WRONG_APP_TOKEN = "not-the-app-token"  # the scrubber writes <APP_TOKEN> in its place
 WRONG_PASSWORD = "definitely-wrong-password"
@@ -47,13 +48,13 @@ def _auth_data(config: Config, email: str, password: str) -> list[dict[str, str]
     ]
 
 
-@given("the shop has not signed in")
+@given(wording.NOT_SIGNED_IN.text)
 def not_signed_in(oneentry_api: ContractApi) -> None:
     """Nothing to do: a scenario's client starts without a user token."""
     assert oneentry_api.client.tokens is None
 
 
-@given("the customer's refresh token has been spent by another client")
+@given(wording.REFRESH_TOKEN_SPENT.text)
 def refresh_token_spent(
     oneentry_api: ContractApi,
     oneentry_http: httpx.Client,
@@ -68,7 +69,7 @@ def refresh_token_spent(
     expect_status(other.call("refresh", path=path, json={"refreshToken": tokens.refresh_token}))
 
 
-@when("a shop with a wrong app token lists the order storages", target_fixture="answer")
+@when(wording.WRONG_APP_TOKEN.text, target_fixture="answer")
 def wrong_app_token(
     oneentry_api: ContractApi,
     oneentry_http: httpx.Client,
@@ -81,7 +82,7 @@ def wrong_app_token(
     return other.call("storages")
 
 
-@when(parsers.parse("the {role:w} user signs in with a wrong password"), target_fixture="answer")
+@when(parsers.parse(wording.WRONG_PASSWORD.text), target_fixture="answer")
 def wrong_password(
     role: UserRole,
     oneentry_api: ContractApi,
@@ -93,7 +94,7 @@ def wrong_password(
     return oneentry_api.login(oneentry_config.auth_provider, auth_data)
 
 
-@when(parsers.parse("the {role:w} user signs in and asks for that order"), target_fixture="answer")
+@when(parsers.parse(wording.OTHER_USER_READS.text), target_fixture="answer")
 def other_user_reads(
     role: UserRole,
     placed_order: PlacedOrder,
@@ -112,33 +113,29 @@ def other_user_reads(
 
 
 @given(
-    parsers.parse(
-        "the cart holds {quantity:d} of product {product_id:d}, which the catalogue does not have"
-    ),
+    parsers.parse(wording.UNKNOWN_PRODUCT.text),
     target_fixture="cart",
 )
 def unknown_product(quantity: int, product_id: int) -> Cart:
     return Cart((CartLine(product_id, quantity, Decimal(0), f"product {product_id}"),))
 
 
-@then(parsers.parse('the shop is refused with status {status:d}, the message naming "{item}"'))
+@then(parsers.parse(wording.SHOP_REFUSED.text))
 def shop_refused(status: int, item: str, answer: ApiResponse) -> None:
     assert_refused(answer, status, item)
 
 
-@then(
-    parsers.parse("the shop is refused with status {status:d}, the message naming the order's id")
-)
+@then(parsers.parse(wording.ORDER_ID_REFUSED.text))
 def order_id_refused(status: int, answer: ApiResponse, placed_order: PlacedOrder) -> None:
     assert_refused(answer, status, str(placed_order.id))
 
 
-@then(parsers.parse('the order is refused with status {status:d}, the message naming "{item}"'))
+@then(parsers.parse(wording.ORDER_REFUSED.text))
 def order_refused(status: int, item: str, placed_order: PlacedOrder) -> None:
     assert_refused(placed_order.answer, status, item)
 
 
-@then("the call succeeded only after the tokens were refreshed")
+@then(wording.REFRESHED.text)
 def refreshed(answer: ApiResponse, oneentry_api: ContractApi) -> None:
     assert answer.ok, f"answered {answer.status}"
     assert answer.refreshed, "the call succeeded without a refresh"
@@ -153,7 +150,7 @@ def refreshed(answer: ApiResponse, oneentry_api: ContractApi) -> None:
     )
 
 
-@then(parsers.parse('the refresh was refused with status {status:d}, the message naming "{item}"'))
+@then(parsers.parse(wording.REFRESH_REFUSED.text))
 def refresh_refused(status: int, item: str, answer: ApiResponse, oneentry_api: ContractApi) -> None:
     assert not answer.refreshed, "the call was retried although the refresh failed"
     failed = oneentry_api.client.last_refresh_error

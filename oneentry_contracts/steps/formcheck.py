@@ -9,10 +9,11 @@ from oneentry_contracts.api.contract import ContractApi
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.formcheck.check import Finding, FindingKind, check, read_snapshot
 from oneentry_contracts.formcheck.formspec import read_spec
+from oneentry_contracts.steps import wording
 
 
 @when(
-    "the shop reads the configuration of every form the scenarios send",
+    wording.READ_CONFIGURATION.text,
     target_fixture="form_findings",
 )
 def read_configuration(
@@ -30,26 +31,26 @@ def _no_errors(findings: tuple[Finding, ...], *kinds: FindingKind) -> None:
     )
 
 
-@then("every field the scenarios send is in its form with the same type")
+@then(wording.FIELDS_KNOWN.text)
 def fields_known(form_findings: tuple[Finding, ...]) -> None:
     _no_errors(form_findings, "missing_form", "missing_field", "type")
 
 
-@then("every required field of the forms is sent")
+@then(wording.REQUIRED_SENT.text)
 def required_sent(form_findings: tuple[Finding, ...]) -> None:
     _no_errors(form_findings, "required")
 
 
-@then("every pinned value passes its field's validators")
+@then(wording.PINNED_VALID.text)
 def pinned_valid(form_findings: tuple[Finding, ...]) -> None:
     _no_errors(form_findings, "list_value", "length", "email")
 
 
-@then("every storage takes its scenarios' form and payment accounts")
+@then(wording.STORAGES_FIT.text)
 def storages_fit(form_findings: tuple[Finding, ...]) -> None:
     _no_errors(form_findings, "missing_storage", "storage_form", "account")
 
 
-@then("the sign-in form has the login and password fields the shop sends")
+@then(wording.SIGN_IN_FITS.text)
 def sign_in_fits(form_findings: tuple[Finding, ...]) -> None:
     _no_errors(form_findings, "auth")

@@ -8,10 +8,11 @@ from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop.formdata import FormDataFaker
 from oneentry_contracts.shop.values import FilledForm
+from oneentry_contracts.steps import wording
 
 
 @given(
-    parsers.parse('the shopper fills in the order form "{form}" with:'),
+    parsers.parse(wording.FILL_FORM.text),
     target_fixture="filled_form",
 )
 def fill_form(

@@ -13,6 +13,7 @@ from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.shop.values import Cart, FilledForm, PlacedOrder, order_body
+from oneentry_contracts.steps import wording
 from oneentry_contracts.steps.orders import cart_holds, place
 
 _MAX_PAGES = 100
@@ -27,27 +28,23 @@ class ChangedOrder:
     answer: ApiResponse
 
 
-@when("the shop lists the order storages", target_fixture="answer")
+@when(wording.LIST_STORAGES.text, target_fixture="answer")
 def list_storages(oneentry_api: ContractApi) -> ApiResponse:
     return oneentry_api.call("storages")
 
 
-@then(parsers.parse('the storages include "{storage}"'))
+@then(parsers.parse(wording.STORAGES_INCLUDE.text))
 def storages_include(storage: str, answer: ApiResponse, oneentry_config: Config) -> None:
     markers = [s["identifier"] for s in expect_status(answer)]
     assert oneentry_config.marker(storage) in markers, f"no storage {storage!r} in {markers}"
 
 
-@when(parsers.parse('the shop looks up the storage "{storage}"'), target_fixture="answer")
+@when(parsers.parse(wording.GET_STORAGE.text), target_fixture="answer")
 def get_storage(storage: str, oneentry_api: ContractApi, oneentry_config: Config) -> ApiResponse:
     return oneentry_api.call("storage", path={"marker": oneentry_config.marker(storage)})
 
 
-@then(
-    parsers.parse(
-        'the storage "{storage}" takes the form "{form}" and the payment accounts "{accounts}"'
-    )
-)
+@then(parsers.parse(wording.STORAGE_SETUP.text))
 def storage_setup(
     storage: str, form: str, accounts: str, answer: ApiResponse, oneentry_config: Config
 ) -> None:
@@ -60,10 +57,7 @@ def storage_setup(
 
 
 @given(
-    parsers.parse(
-        'the customer already has {count:d} earlier orders in storage "{storage}" '
-        'paying by "{account}"'
-    ),
+    parsers.parse(wording.EARLIER_ORDERS.text),
     target_fixture="earlier_orders",
 )
 def earlier_orders(
@@ -83,7 +77,7 @@ def earlier_orders(
 
 
 @when(
-    parsers.parse('the shop reads the orders of storage "{storage}" {size:d} at a time'),
+    parsers.parse(wording.READ_PAGES.text),
     target_fixture="order_pages",
 )
 def read_pages(
@@ -105,11 +99,7 @@ def read_pages(
     return pages
 
 
-@then(
-    parsers.parse(
-        "the pages of {size:d} hold every order once, the new one and the earlier ones among them"
-    )
-)
+@then(parsers.parse(wording.PAGES_CONSISTENT.text))
 def pages_consistent(
     size: int,
     order_pages: list[dict[str, Any]],
@@ -127,9 +117,7 @@ def pages_consistent(
 
 
 @when(
-    parsers.parse(
-        'the customer changes the order: "{field}" becomes "{value}" and the cart holds:'
-    ),
+    parsers.parse(wording.CHANGE_ORDER.text),
     target_fixture="changed_order",
 )
 def change_order(
@@ -157,7 +145,7 @@ def change_order(
     )
 
 
-@then("the order is changed")
+@then(wording.ORDER_CHANGED.text)
 def order_changed(changed_order: ChangedOrder, placed_order: PlacedOrder) -> None:
     order = expect_status(changed_order.answer)
     assert order["id"] == placed_order.id
@@ -166,7 +154,7 @@ def order_changed(changed_order: ChangedOrder, placed_order: PlacedOrder) -> Non
     assert Decimal(str(order["totalSum"])) == changed_order.cart.total
 
 
-@then("the order read back holds the change")
+@then(wording.CHANGE_READ_BACK.text)
 def change_read_back(order_read_back: dict[str, Any], changed_order: ChangedOrder) -> None:
     products = order_read_back["products"]
     lines = [(p["id"], p["quantity"], Decimal(str(p["price"]))) for p in products]
@@ -180,7 +168,7 @@ def change_read_back(order_read_back: dict[str, Any], changed_order: ChangedOrde
     ], f"the form data read back is {entries}"
 
 
-@when(parsers.parse('the shop lists the statuses of storage "{storage}"'), target_fixture="answer")
+@when(parsers.parse(wording.LIST_STATUSES.text), target_fixture="answer")
 def list_statuses(storage: str, oneentry_api: ContractApi, oneentry_config: Config) -> ApiResponse:
     path = {"marker": oneentry_config.marker(storage)}
     return oneentry_api.call(
@@ -188,21 +176,21 @@ def list_statuses(storage: str, oneentry_api: ContractApi, oneentry_config: Conf
     )
 
 
-@then("the order's status is one of the storage's statuses")
+@then(wording.STATUS_KNOWN.text)
 def status_known(answer: ApiResponse, order_read_back: dict[str, Any]) -> None:
     statuses = [s["identifier"] for s in expect_status(answer)]
     status = order_read_back["statusIdentifier"]
     assert status in statuses, f"status {status!r} is not among {statuses}"
 
 
-@when("the shopper previews the cart", target_fixture="preview")
+@when(wording.PREVIEW_CART.text, target_fixture="preview")
 def preview_cart(cart: Cart, oneentry_api: ContractApi, oneentry_config: Config) -> Any:
     params = {"langCode": oneentry_config.lang_code}
     body = {"products": cart.products()}
     return expect_status(oneentry_api.call("preview_order", params=params, json=body))
 
 
-@then("the preview's total is the order's total")
+@then(wording.PREVIEW_TOTAL.text)
 def preview_total(preview: dict[str, Any], placed_order: PlacedOrder) -> None:
     total = Decimal(str(placed_order.answer.body["totalSum"]))
     assert Decimal(str(preview["totalSum"])) == total, f"preview {preview['totalSum']}, {total}"

@@ -11,6 +11,7 @@ from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop.values import Cart, CartLine, FilledForm, PlacedOrder, order_body
+from oneentry_contracts.steps import wording
 
 
 def cart_rows(datatable: list[list[str]], oneentry_config: Config) -> list[tuple[int, int, str]]:
@@ -34,7 +35,7 @@ def cart_rows(datatable: list[list[str]], oneentry_config: Config) -> list[tuple
     return parsed
 
 
-@given("the cart holds:", target_fixture="cart")
+@given(wording.CART_HOLDS.text, target_fixture="cart")
 def cart_holds(
     datatable: list[list[str]], oneentry_api: ContractApi, oneentry_config: Config
 ) -> Cart:
@@ -54,7 +55,7 @@ def cart_holds(
 
 
 @when(
-    parsers.parse('the shopper places the order in storage "{storage}" paying by "{account}"'),
+    parsers.parse(wording.PLACE_ORDER.text),
     target_fixture="placed_order",
 )
 def place_order(
@@ -87,7 +88,7 @@ def place(
     )
 
 
-@then("the order is created with the cart at catalogue prices")
+@then(wording.ORDER_CREATED.text)
 def order_created(placed_order: PlacedOrder, cart: Cart, filled_form: FilledForm) -> None:
     order = expect_status(placed_order.answer)
     sent = placed_order.request
@@ -104,7 +105,7 @@ def order_created(placed_order: PlacedOrder, cart: Cart, filled_form: FilledForm
     assert returned == [(e["marker"], e["type"], e["value"]) for e in filled_form.entries]
 
 
-@when("the shopper reads the order back", target_fixture="order_read_back")
+@when(wording.READ_ORDER.text, target_fixture="order_read_back")
 def read_order(
     placed_order: PlacedOrder, oneentry_api: ContractApi, oneentry_config: Config
 ) -> Any:
@@ -116,7 +117,7 @@ def read_order(
     return expect_status(response)
 
 
-@then("the order read back matches the order created")
+@then(wording.ORDER_MATCHES.text)
 def order_matches(order_read_back: dict[str, Any], placed_order: PlacedOrder, cart: Cart) -> None:
     created = placed_order.answer.body
     for key in ("id", "formIdentifier", "paymentAccountIdentifier", "currency", "statusIdentifier"):

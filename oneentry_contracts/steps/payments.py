@@ -9,15 +9,16 @@ from pytest_bdd import parsers, then, when
 from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.shop.values import PlacedOrder
+from oneentry_contracts.steps import wording
 
 
-@when("the shopper opens a payment session for the order", target_fixture="payment_session")
+@when(wording.OPEN_SESSION.text, target_fixture="payment_session")
 def open_session(placed_order: PlacedOrder, oneentry_api: ContractApi) -> ApiResponse:
     body = {"orderId": placed_order.id, "type": "session", "automaticTaxEnabled": False}
     return oneentry_api.call("create_session", json=body)
 
 
-@then("a payment session is waiting for the order")
+@then(wording.SESSION_WAITING.text)
 def session_waiting(payment_session: ApiResponse, placed_order: PlacedOrder) -> None:
     session = expect_status(payment_session)
     assert session["orderId"] == placed_order.id, (
@@ -28,7 +29,7 @@ def session_waiting(payment_session: ApiResponse, placed_order: PlacedOrder) -> 
 
 
 @when(
-    parsers.parse('the shop marks the payment session as "{status}"'),
+    parsers.parse(wording.MARK_SESSION.text),
     target_fixture="updated_session",
 )
 def mark_session(
@@ -39,7 +40,7 @@ def mark_session(
     return oneentry_api.call("update_session", path={"id": session["id"]}, json=body)
 
 
-@then(parsers.parse('the payment session has status "{status}"'))
+@then(parsers.parse(wording.SESSION_HAS_STATUS.text))
 def session_has_status(
     status: str, updated_session: ApiResponse, payment_session: ApiResponse
 ) -> None:
@@ -48,12 +49,12 @@ def session_has_status(
     assert session["status"] == status
 
 
-@when("the shop looks up the payment session by the order", target_fixture="session_by_order")
+@when(wording.SESSION_BY_ORDER.text, target_fixture="session_by_order")
 def session_by_order(placed_order: PlacedOrder, oneentry_api: ContractApi) -> ApiResponse:
     return oneentry_api.call("session_by_order", path={"id": placed_order.id})
 
 
-@then(parsers.parse('it finds the same payment session with status "{status}"'))
+@then(parsers.parse(wording.SAME_SESSION.text))
 def same_session(status: str, session_by_order: ApiResponse, payment_session: ApiResponse) -> None:
     found: Any = expect_status(session_by_order)
     sessions = found if isinstance(found, list) else [found]

@@ -11,6 +11,7 @@ from pytest_bdd import given, parsers, then, when
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.shop.values import Cart, CartLine, FilledForm, PlacedOrder
+from oneentry_contracts.steps import wording
 from oneentry_contracts.steps.orders import cart_rows, place
 
 
@@ -29,7 +30,7 @@ class SignedCart:
 
 
 @given(
-    parsers.parse('the cart holds, at prices signed for storage "{storage}":'),
+    parsers.parse(wording.SIGNED_CART.text),
     target_fixture="signed_cart",
 )
 def signed_cart(
@@ -47,17 +48,14 @@ def signed_cart(
     return SignedCart(marker, Cart(tuple(lines)), signatures)
 
 
-@then("every product of the cart carries a signed price")
+@then(wording.PRICES_SIGNED.text)
 def prices_signed(signed_cart: SignedCart) -> None:
     unsigned = [pid for pid, token in signed_cart.signatures.items() if not token]
     assert not unsigned, f"products {unsigned} came without signedPrice ({signed_cart.storage!r})"
 
 
 @when(
-    parsers.parse(
-        'the shopper places the order in storage "{storage}" at the signed prices '
-        'paying by "{account}"'
-    ),
+    parsers.parse(wording.PLACE_SIGNED.text),
     target_fixture="placed_order",
 )
 def place_signed(
@@ -75,10 +73,7 @@ def place_signed(
 
 
 @when(
-    parsers.parse(
-        'the shopper places the order in storage "{storage}" at a tampered signed price '
-        'paying by "{account}"'
-    ),
+    parsers.parse(wording.PLACE_TAMPERED.text),
     target_fixture="placed_order",
 )
 def place_tampered(
@@ -101,7 +96,7 @@ def place_tampered(
     )
 
 
-@then("the order costs the signed prices, not the new catalogue price")
+@then(wording.SIGNED_PRICES_KEPT.text)
 def signed_prices_kept(
     placed_order: PlacedOrder, signed_cart: SignedCart, new_catalogue_price: Decimal
 ) -> None:

@@ -10,10 +10,11 @@ from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.shop.values import PlacedOrder
+from oneentry_contracts.steps import wording
 
 
 @when(
-    parsers.parse('the customer asks for a refund of {quantity:d} × "{product}"'),
+    parsers.parse(wording.ASK_REFUND.text),
     target_fixture="refund_answer",
 )
 def ask_refund(
@@ -28,23 +29,23 @@ def ask_refund(
     return oneentry_api.call("create_refund", path={"id": placed_order.id}, json=body)
 
 
-@when("the customer cancels the refund request", target_fixture="refund_answer")
+@when(wording.CANCEL_REFUND.text, target_fixture="refund_answer")
 def cancel_refund(placed_order: PlacedOrder, oneentry_api: ContractApi) -> ApiResponse:
     return oneentry_api.call("cancel_refund", path={"id": placed_order.id})
 
 
-@then("the refund request is accepted")
-@then("the cancellation is accepted")
+@then(wording.REFUND_ACCEPTED.text)
+@then(wording.CANCELLATION_ACCEPTED.text)
 def refund_accepted(refund_answer: ApiResponse) -> None:
     assert expect_status(refund_answer) is True, f"answered {refund_answer.body!r}, not true"
 
 
-@when("the customer lists the refunds of the order", target_fixture="refunds")
+@when(wording.LIST_REFUNDS.text, target_fixture="refunds")
 def list_refunds(placed_order: PlacedOrder, oneentry_api: ContractApi) -> Any:
     return expect_status(oneentry_api.call("refunds", path={"id": placed_order.id}))
 
 
-@then(parsers.parse('the refunds hold one "{status}" request for {quantity:d} × "{product}"'))
+@then(parsers.parse(wording.REFUNDS_HOLD.text))
 def refunds_hold(
     status: str,
     quantity: int,
