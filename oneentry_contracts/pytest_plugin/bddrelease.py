@@ -16,19 +16,15 @@ garbage collection walks and the interpreter frees at exit, in every xdist worke
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from pytest_bdd import reporting
+
+from oneentry_contracts.pytest_plugin import compat
 
 __all__ = ["release"]
 
 
 def release(item: pytest.Item) -> None:
     """Forget pytest-bdd's scenario report and step-result fixtures of a finished item."""
-    reports: Any = getattr(reporting, "scenario_reports_registry", {})  # renamed: nothing to do
-    reports.pop(item, None)
-    manager: Any = item.session._fixturemanager  # where pytest-bdd put them
-    registered: dict[str, dict[Any, Any]] = getattr(manager, "_arg2node2fixturedefs", {})
-    for by_node in registered.values():
+    compat.scenario_reports().pop(item, None)
+    for by_node in compat.fixtures_by_node(item.session).values():  # where pytest-bdd put them
         by_node.pop(item, None)

@@ -15,10 +15,14 @@ import inspect
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+
+from oneentry_contracts.pytest_plugin import compat
+
+if TYPE_CHECKING:
+    from pytest_bdd.steps import StepFunctionContext
 
 __all__ = ["feature_syntax_error", "kept_cassette", "missing_step", "shown_path"]
 
@@ -65,7 +69,7 @@ def missing_step(step: Any, scenario: Any, feature: Any, root: Path) -> str:
         f"Step has no definition: {step.keyword} {step.name}",
         f'  at {where}, scenario "{scenario.name}"',
     ]
-    close = closest_steps(step.type, step.name, step_function_context_registry.values())
+    close = closest_steps(step.type, step.name, compat.step_contexts())
     if close:
         lines.append("Closest defined steps:")
         lines += [

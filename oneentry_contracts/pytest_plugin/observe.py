@@ -28,9 +28,9 @@ from typing import Any
 
 import httpx
 import pytest
-from pytest_bdd import reporting as bdd_reporting
 
 from oneentry_contracts.errors import ConfigError, HarnessError
+from oneentry_contracts.pytest_plugin import compat
 from oneentry_contracts.recording.naming import cassette_path, scenario_name, scenario_template
 from oneentry_contracts.recording.scrub import Scrubber
 from oneentry_contracts.reporting.capture import error_text, exchange_of, violation_of
@@ -76,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     if report_dir is not None:
         config.option.xmlpath = config.option.xmlpath or str(report_dir / "junit.xml")
-        cucumber = getattr(config.option, "cucumber_json_path", None)
+        cucumber = compat.cucumber_json_path(config)
         config.option.cucumber_json_path = cucumber or str(report_dir / "cucumber.json")
     events = os.environ.get(EVENTS_ENV)
     observer = _Observer(
@@ -131,7 +131,7 @@ class _Observer:
         self.controller = controller
         # Records and pytest-bdd's scenario reports go with the test reports (to the controller,
         # under xdist) only for the report files that need them: reports are kept to the end.
-        self.cucumber = bool(getattr(config.option, "cucumber_json_path", None))
+        self.cucumber = bool(compat.cucumber_json_path(config))
         self.records: list[ScenarioRecord] = []
         # The scenario's responses so far, each with the step that received it.
         self.responses: list[tuple[str, httpx.Response]] = []
@@ -258,7 +258,7 @@ class _Observer:
         run = item.stash.get(_RUN, None)
         if run is None:
             return report
-        context = bdd_reporting.test_report_context_registry.get(report)
+        context = compat.report_contexts().get(report)
         if context is not None and not self.controller and self.cucumber:
             setattr(report, _BDD_ATTRIBUTE, {"scenario": context.scenario, "name": context.name})
         run.duration += report.duration
@@ -315,9 +315,7 @@ class _Observer:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         bdd = getattr(report, _BDD_ATTRIBUTE, None)
         if self.controller and isinstance(bdd, dict):
-            bdd_reporting.test_report_context_registry[report] = bdd_reporting.ReportContext(
-                scenario=bdd["scenario"], name=bdd["name"]
-            )
+            compat.report_contexts()[report] = compat.report_context(bdd["scenario"], bdd["name"])
         data = getattr(report, _RECORD_ATTRIBUTE, None)
         if self.controller and isinstance(data, dict):
             self.records.append(scenario_from_dict(data))

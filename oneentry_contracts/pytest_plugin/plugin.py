@@ -43,7 +43,7 @@ from oneentry_contracts.config.settings import (
     resolve,
 )
 from oneentry_contracts.errors import CassetteError, ConfigError, HarnessError
-from oneentry_contracts.pytest_plugin import bddrelease, outcomes, steplookup, vcrprobes
+from oneentry_contracts.pytest_plugin import bddrelease, compat, outcomes, steplookup, vcrprobes
 from oneentry_contracts.pytest_plugin.outcomes import CALL_FAILED, RECORDING, SCRUBBER, Recording
 from oneentry_contracts.recording import vcr as recording
 from oneentry_contracts.recording.cassettes import SaveGate, failed_recording_path
@@ -117,7 +117,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     """Register the harness's request matchers and cassette persister with vcrpy."""
-    recording.configure_vcr(vcr)
+    try:
+        recording.configure_vcr(vcr)
+    except HarnessError as error:  # a vcrpy without what the harness needs (compat.py)
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -126,15 +129,25 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
     # outcomes.py's hooks; registered here, not listed in pytest_plugins: this module imports it
     config.pluginmanager.register(outcomes, "oneentry-outcomes")
-    steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
     vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
+        compat.check_pytest_bdd()  # a pytest-bdd without the internals used: say so, stop here
+        steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
         settings = resolve(config.rootpath, cli_overrides(config))
         loaded = config.stash[_CONFIG] = settings.config
         config.stash[_SETTINGS] = settings
         config.stash[_SCHEMAS] = SchemaStore.for_project(config.rootpath)
         if _mode(config) != "replay" and config.getoption("--oneentry-target") == "project":
             LiveSettings.from_env(loaded)  # a missing ONEENTRY_* variable stops the run here
+    except HarnessError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has made the session's fixture manager
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A pytest whose fixture manager bddrelease.py cannot read stops the run here."""
+    try:
+        compat.fixtures_by_node(session)
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
 

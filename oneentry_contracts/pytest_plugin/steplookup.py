@@ -11,13 +11,12 @@ For every step of every scenario pytest-bdd (`pytest_bdd.scenario`):
 - inspects the step function's signature twice (`signature`, `get_required_args`), ~0.4 ms of
   a scenario's ~14. A function's signature does not change, so each is worked out once.
 
-`install()` is idempotent and keeps pytest-bdd's own functions doing the work; should a
-pytest-bdd release rename one, that one is not patched and works as before.
+`install()` is idempotent and keeps pytest-bdd's own functions doing the work; a pytest-bdd
+release without one of them is an `IncompatibleLibrary` error naming it (compat.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import weakref
 from collections.abc import Callable, Iterable
 from types import ModuleType
@@ -25,7 +24,8 @@ from typing import Any, Final
 
 __all__ = ["install"]
 
-_MODULE: Final = "pytest_bdd.scenario"  # `from pytest_bdd import scenario` is the decorator
+from oneentry_contracts.pytest_plugin import compat
+
 _NAME: Final = "find_fixturedefs_for_step"
 _PER_FUNCTION: Final = ("signature", "get_required_args")
 _FLAG: Final = "_oneentry_contracts_memo"
@@ -34,15 +34,15 @@ _FLAG: Final = "_oneentry_contracts_memo"
 def install() -> None:
     """Make pytest-bdd remember which step definitions parse a step, per fixture manager, and
     what each step function's signature asks for."""
-    module = importlib.import_module(_MODULE)
+    module = compat.step_lookup_module()  # checked to have every function patched here
     _remember_step_definitions(module)
     for name in _PER_FUNCTION:
         _remember_per_function(module, name)
 
 
 def _remember_step_definitions(module: ModuleType) -> None:
-    original: Callable[..., Iterable[Any]] | None = getattr(module, _NAME, None)
-    if original is None or getattr(original, _FLAG, False):
+    original: Callable[..., Iterable[Any]] = getattr(module, _NAME)
+    if getattr(original, _FLAG, False):  # installed already
         return
     memos: weakref.WeakKeyDictionary[Any, dict[tuple[object, str, str], tuple[Any, ...]]] = (
         weakref.WeakKeyDictionary()
@@ -63,8 +63,8 @@ def _remember_step_definitions(module: ModuleType) -> None:
 
 def _remember_per_function(module: ModuleType, name: str) -> None:
     """`module.name(func)`, remembered per function (a list result is copied for each caller)."""
-    original: Callable[[Callable[..., Any]], Any] | None = getattr(module, name, None)
-    if original is None or getattr(original, _FLAG, False):
+    original: Callable[[Callable[..., Any]], Any] = getattr(module, name)
+    if getattr(original, _FLAG, False):  # installed already
         return
     memo: weakref.WeakKeyDictionary[Callable[..., Any], Any] = weakref.WeakKeyDictionary()
 

@@ -13,23 +13,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from typing import Final
+
+from oneentry_contracts.pytest_plugin.compat import PROBED
 
 __all__ = ["PROBED", "forget", "remember_absent"]
-
-# The top-level packages vcr/patch.py imports to find a library to patch (vcrpy 9.4).
-PROBED: Final = (
-    "aiohttp",
-    "botocore",
-    "httplib2",
-    "httpx",
-    "httpx2",
-    "httpx_curl_cffi",
-    "pyreqwest",
-    "requests",
-    "tornado",
-    "urllib3",
-)
 
 _remembered: set[str] = set()
 

@@ -35,6 +35,7 @@ from typing import Any, Final
 import yaml
 
 from oneentry_contracts.errors import CassetteError, UnreadableCassette
+from oneentry_contracts.pytest_plugin import compat
 
 __all__ = [
     "CASSETTE_VERSION",
@@ -86,9 +87,7 @@ class _DeterministicYaml:
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
-        from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
-
-        return yamlserializer.deserialize(cassette_string)
+        return compat.yaml_deserialize(cassette_string)
 
 
 class AtomicPersister:
@@ -115,19 +114,17 @@ class AtomicPersister:
         return self
 
     def load_cassette(self, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
-        from vcr.persisters.filesystem import CassetteNotFoundError  # type: ignore[import-untyped]
-        from vcr.serialize import deserialize  # type: ignore[import-untyped]
-
+        not_found = compat.cassette_not_found()
         path = Path(cassette_path)
         if not path.is_file() or not path.read_bytes().strip():
-            raise CassetteNotFoundError()
+            raise not_found()
         try:
             data = load_cassette_check(path, **self._context())
         except CassetteError:
             if self.rerecording:
-                raise CassetteNotFoundError() from None
+                raise not_found() from None
             raise
-        return deserialize("", _Parsed(data))  # parsed once, by the check
+        return compat.deserialize("", _Parsed(data))  # parsed once, by the check
 
     def save_cassette(
         self, cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
@@ -145,9 +142,7 @@ class AtomicPersister:
             raise error
 
     def _save(self, path: Path, cassette_dict: dict[str, Any]) -> None:
-        from vcr.serialize import serialize
-
-        data = serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
+        data = compat.serialize(cassette_dict, _DeterministicYaml).encode("utf-8")
         if self.gate is None or self.gate.passed():
             write_atomically(path, data)
             return

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from pytest_bdd.parser import ScenarioTemplate, render_string
-from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from oneentry_contracts.pytest_plugin import compat
+
+if TYPE_CHECKING:
+    from pytest_bdd.parser import ScenarioTemplate
 
 __all__ = ["cassette_name", "cassette_path", "scenario_name", "scenario_template", "slug"]
 
@@ -20,7 +24,7 @@ __all__ = ["cassette_name", "cassette_path", "scenario_name", "scenario_template
 def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
     """The pytest-bdd scenario behind a collected test, or None for an ordinary test."""
     function = getattr(item, "obj", None)
-    return scenario_wrapper_template_registry.get(function) if function is not None else None
+    return compat.scenario_template(function) if function is not None else None
 
 
 def slug(text: str) -> str:
@@ -39,9 +43,8 @@ def scenario_name(item: pytest.Item, template: ScenarioTemplate) -> str:
     """
     name = item.stash.get(_SCENARIO_NAME, None)
     if name is None:
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-        name = item.stash[_SCENARIO_NAME] = render_string(template.name, example)
+        example = compat.example_values(item, template)
+        name = item.stash[_SCENARIO_NAME] = compat.render_string(template.name, example)
     return name
 
 

@@ -17,9 +17,9 @@ import re
 from typing import Any, Final
 
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
-from vcr.util import read_body  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import CassetteError
+from oneentry_contracts.pytest_plugin import compat
 from oneentry_contracts.recording.cassettes import (
     AtomicPersister,
     SaveGate,
@@ -103,7 +103,9 @@ def json_body(r1: Any, r2: Any) -> None:
 
 
 def configure_vcr(vcr: Any) -> None:
-    """Register the `json_body` matcher on a `vcr.VCR`, as `vcr_config`'s `match_on` needs."""
+    """Register the `json_body` matcher on a `vcr.VCR`, as `vcr_config`'s `match_on` needs,
+    after checking that it takes the per-cassette persister `vcr_config` sets."""
+    compat.check_persister_option(vcr)
     vcr.register_matcher("json_body", json_body)
 
 
@@ -145,8 +147,7 @@ def explain_replay_failure(
     """vcrpy's "can't play back" as a CassetteError: the request, the closest recording, the fix."""
     cassette = exc.cassette
     sent = _filtered(cassette, exc.failed_request)
-    reason = getattr(exc, "reason", "no_match")
-    similar = list(getattr(exc, "similar_requests", []) or [])
+    reason, similar = compat.replay_failure(exc)
     if reason == "no_match" and similar and not _same_endpoint(similar[0][0], sent):
         reason = "nothing_similar"  # only a body-less likeness: the endpoint was never recorded
     lines = [_HEADLINES.get(reason, _HEADLINES["no_match"]), ""]
@@ -154,9 +155,9 @@ def explain_replay_failure(
     if reason == "nothing_similar":
         lines += ["", "The recording holds (played ones marked ✓):"]
         lines += [
-            f"  {index + 1}. {'✓' if cassette.play_counts[index] else ' '} "
+            f"  {index + 1}. {'✓' if compat.play_counts(cassette)[index] else ' '} "
             f"{request.method} {_path_and_query(request)}"
-            for index, (request, _response) in enumerate(cassette.data)
+            for index, (request, _response) in enumerate(compat.interactions(cassette))
         ]
     if reason == "no_match" and similar:
         recorded = similar[0][0]
@@ -168,7 +169,7 @@ def explain_replay_failure(
         if len(similar) > 1:
             more = len(similar) - 1
             lines.append(f"  (and {more} more recorded request{'s' if more > 1 else ''} as close)")
-    played = sum(1 for count in cassette.play_counts.values() if count)
+    played = sum(1 for count in compat.play_counts(cassette).values() if count)
     lines += [
         "",
         f"Cassette: {cassette_path} ({len(cassette)} interactions, {played} played)",
@@ -211,10 +212,11 @@ def check_all_played(cassette: Any, *, cassette_path: str, rerecord_command: str
     """After a replay: every recorded interaction must have been used, or CassetteError."""
     if not cassette.write_protected:
         return  # recording: new interactions are never "played"
+    counts = compat.play_counts(cassette)
     unplayed = [
         (index, request)
-        for index, (request, _response) in enumerate(cassette.data)
-        if not cassette.play_counts[index]
+        for index, (request, _response) in enumerate(compat.interactions(cassette))
+        if not counts[index]
     ]
     if not unplayed:
         return
@@ -251,7 +253,7 @@ def _canonical(value: Any) -> str:
 
 
 def _raw_body(request: Any) -> bytes:
-    raw = read_body(request)
+    raw = compat.read_body(request)
     if raw is None:
         return b""
     return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
@@ -346,7 +348,7 @@ def _short_body(parsed: Any) -> str:
 
 
 def _interaction_number(cassette: Any, request: Any) -> int | str:
-    for index, (stored, _response) in enumerate(cassette.data):
+    for index, (stored, _response) in enumerate(compat.interactions(cassette)):
         if stored is request:
             return index + 1
     return "?"
