@@ -11,7 +11,7 @@ pytest-recording's assertion rewriting.
     pytest-bdd  scenario_reports, report_contexts, report_context, step_contexts,
                 scenario_template, example_values, render_string, step_lookup_module
     pytest      fixtures_by_node, cucumber_json_path
-    vcrpy       check_persister_option, replay_failure, interactions, play_counts,
+    vcrpy       check_vcrpy, check_persister_option, replay_failure, interactions, play_counts,
                 cassette_not_found, serialize, deserialize, yaml_deserialize, read_body, PROBED
 """
 
@@ -38,6 +38,7 @@ __all__ = [
     "cassette_not_found",
     "check_persister_option",
     "check_pytest_bdd",
+    "check_vcrpy",
     "cucumber_json_path",
     "deserialize",
     "example_values",
@@ -117,6 +118,10 @@ def _attribute(owner: object, name: str, distribution: str, what: str) -> Any:
 
 def _bdd(module: str, name: str) -> Any:
     return _attribute(_module(module, _BDD), name, _BDD, f"{module}.{name}")
+
+
+def _vcr(module: str, name: str) -> Any:
+    return _attribute(_module(module, _VCR), name, _VCR, f"{module}.{name}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +240,11 @@ def check_persister_option(vcr: Any) -> None:
         raise incompatible(_VCR, "per-cassette persister option of use_cassette")
 
 
+def check_vcrpy() -> None:
+    """The installed vcrpy takes a per-cassette persister (the plugin checks before collection)."""
+    check_persister_option(_vcr("vcr", "VCR")())
+
+
 def replay_failure(error: Any) -> tuple[str, list[Any]]:
     """Why vcrpy could not play a request back, and the recorded requests closest to it."""
     what = "CannotOverwriteExistingCassetteException"
@@ -253,10 +263,6 @@ def play_counts(cassette: Any) -> Mapping[int, int]:
     """How often each recorded interaction (by index) was played back."""
     counts: Mapping[int, int] = _attribute(cassette, "play_counts", _VCR, "Cassette.play_counts")
     return counts
-
-
-def _vcr(module: str, name: str) -> Any:
-    return _attribute(_module(module, _VCR), name, _VCR, f"{module}.{name}")
 
 
 def cassette_not_found() -> type[Exception]:

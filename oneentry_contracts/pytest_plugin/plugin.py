@@ -132,6 +132,7 @@ def pytest_configure(config: pytest.Config) -> None:
     vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
         compat.check_pytest_bdd()  # a pytest-bdd without the internals used: say so, stop here
+        compat.check_vcrpy()  # a vcrpy that would ignore the cassette persister: the same
         steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
         settings = resolve(config.rootpath, cli_overrides(config))
         loaded = config.stash[_CONFIG] = settings.config

@@ -16,6 +16,8 @@ import vcr  # type: ignore[import-untyped]
 from oneentry_contracts.pytest_plugin import compat
 from oneentry_contracts.pytest_plugin.compat import IncompatibleLibrary
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # (library, module, attribute, a call that needs it)
@@ -43,6 +45,11 @@ VCR_INTERNALS = [
 ]
 
 
+def _ids(value: object) -> str:
+    """`module` and `name` as they read; the call that needs them (a function) unnamed."""
+    return value if isinstance(value, str) else "use"
+
+
 def _take_away(monkeypatch: pytest.MonkeyPatch, module: str, name: str) -> None:
     """compat sees `module` as a release without `name` would ship it (the real module stays
     whole: the running pytest-bdd and vcrpy use it too)."""
@@ -65,7 +72,7 @@ def _message(distribution: str, what: str) -> str:
     )
 
 
-@pytest.mark.parametrize(("module", "name", "use"), BDD_INTERNALS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("module", "name", "use"), BDD_INTERNALS, ids=_ids)
 def test_a_missing_pytest_bdd_internal_names_the_library_and_version(
     monkeypatch: pytest.MonkeyPatch, module: str, name: str, use: object
 ) -> None:
@@ -76,7 +83,7 @@ def test_a_missing_pytest_bdd_internal_names_the_library_and_version(
     assert "How to fix: install a supported version" in str(raised.value)
 
 
-@pytest.mark.parametrize(("module", "name", "use"), VCR_INTERNALS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("module", "name", "use"), VCR_INTERNALS, ids=_ids)
 def test_a_missing_vcrpy_internal_names_the_library_and_version(
     monkeypatch: pytest.MonkeyPatch, module: str, name: str, use: object
 ) -> None:
@@ -150,3 +157,32 @@ def test_the_supported_ranges_are_the_declared_dependencies() -> None:
         assert ranges[distribution] == f"{distribution}{supported}", (
             f"pyproject.toml declares {ranges[distribution]!r}, compat.py supports {supported!r}"
         )
+
+
+OLD_VCRPY = """\
+import vcr
+
+_merged = vcr.VCR.get_merged_config
+
+
+def _as_vcrpy_9_0(self, **kwargs):
+    merged = _merged(self, **kwargs)
+    merged["persister"] = self.persister  # vcrpy 9.0: use_cassette(persister=...) is ignored
+    return merged
+
+
+vcr.VCR.get_merged_config = _as_vcrpy_9_0
+"""
+
+
+def test_the_plugin_stops_before_collection_on_an_unsupported_vcrpy(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(OLD_VCRPY)
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = "\n".join(result.errlines)
+    assert _message("vcrpy", "per-cassette persister option of use_cassette") in errors
+    assert "Traceback" not in errors
+    assert "test_nothing" not in "\n".join(result.outlines)
