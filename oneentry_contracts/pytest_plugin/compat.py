@@ -11,6 +11,7 @@ pytest-recording's assertion rewriting.
     pytest-bdd  scenario_reports, report_contexts, report_context, step_contexts,
                 scenario_template, example_values, render_string, step_lookup_module
     pytest      fixtures_by_node, cucumber_json_path
+    faker       faker_email_domains
     vcrpy       check_vcrpy, check_persister_option, replay_failure, interactions, play_counts,
                 cassette_not_found, serialize, deserialize, yaml_deserialize, read_body, PROBED
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import pkgutil
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
@@ -42,6 +44,7 @@ __all__ = [
     "cucumber_json_path",
     "deserialize",
     "example_values",
+    "faker_email_domains",
     "fixtures_by_node",
     "interactions",
     "play_counts",
@@ -58,7 +61,12 @@ __all__ = [
     "yaml_deserialize",
 ]
 
-SUPPORTED: Final = {"pytest-bdd": ">=9.0.1,<10", "pytest": ">=9.2,<10", "vcrpy": ">=9.1,<10"}
+SUPPORTED: Final = {
+    "pytest-bdd": ">=9.0.1,<10",
+    "pytest": ">=9.2,<10",
+    "vcrpy": ">=9.1,<10",
+    "faker": ">=30",
+}
 """The versions whose internals this module was written and tested against."""
 
 # The top-level packages vcrpy 9's vcr/patch.py tries to import, per cassette, to find the
@@ -76,7 +84,7 @@ PROBED: Final = (
     "urllib3",
 )
 
-_BDD, _PYTEST, _VCR = "pytest-bdd", "pytest", "vcrpy"
+_BDD, _PYTEST, _VCR, _FAKER = "pytest-bdd", "pytest", "vcrpy", "faker"
 _EXAMPLE_PARAM: Final = "_pytest_bdd_example"  # the scenario wrapper's parametrised argument
 
 
@@ -290,3 +298,27 @@ def yaml_deserialize(cassette_string: str) -> Any:
 def read_body(request: Any) -> Any:
     """A vcrpy request's body as vcrpy reads it (vcr.util.read_body)."""
     return _vcr("vcr.util", "read_body")(request)
+
+
+# ---------------------------------------------------------------------------------------------
+# faker
+
+_EMAIL_LISTS: Final = ("free_email_domains", "safe_domain_names")
+
+
+def faker_email_domains() -> frozenset[str]:
+    """Every `free_email_domains` and `safe_domain_names` entry of faker's internet providers
+    (the base provider must have both; a locale's provider may add to them)."""
+    base = _module("faker.providers.internet", _FAKER)
+    provider = _attribute(base, "Provider", _FAKER, "faker.providers.internet.Provider")
+    for attribute in _EMAIL_LISTS:
+        _attribute(provider, attribute, _FAKER, f"internet Provider.{attribute}")
+    domains: set[str] = set()
+    names = [base.__name__]
+    names += [f"{base.__name__}.{m.name}" for m in pkgutil.iter_modules(base.__path__)]
+    for name in names:
+        locale = vars(_module(name, _FAKER)).get("Provider")
+        for attribute in _EMAIL_LISTS:
+            values = vars(locale).get(attribute, ()) if locale is not None else ()
+            domains.update(v.lower() for v in values if isinstance(v, str))
+    return frozenset(domains)

@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import json
 import os
-import pkgutil
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -44,6 +42,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 from oneentry_contracts.config.settings import Config, load_config
 from oneentry_contracts.errors import HarnessError
+from oneentry_contracts.pytest_plugin import compat
 from oneentry_contracts.recording.placeholders import (
     APP_TOKEN_HEADER_PLACEHOLDER,
     APP_TOKEN_PLACEHOLDER,
@@ -105,18 +104,8 @@ _EMAIL = re.compile(
 
 @functools.cache
 def _faker_email_domains() -> frozenset[str]:
-    """Every `free_email_domains` and `safe_domain_names` entry of faker's internet providers."""
-    import faker.providers.internet as internet
-
-    domains: set[str] = set()
-    modules = [internet.__name__]
-    modules += [f"{internet.__name__}.{m.name}" for m in pkgutil.iter_modules(internet.__path__)]
-    for name in modules:
-        provider = getattr(importlib.import_module(name), "Provider", None)
-        for attribute in ("free_email_domains", "safe_domain_names"):
-            values = getattr(provider, attribute, ())
-            domains.update(v.lower() for v in values if isinstance(v, str))
-    return frozenset(domains)
+    """Every domain faker's e-mail addresses are made with (faker's providers' data)."""
+    return compat.faker_email_domains()
 
 
 def _email_allowed(address: str, domain: str) -> bool:

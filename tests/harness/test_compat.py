@@ -186,3 +186,12 @@ def test_the_plugin_stops_before_collection_on_an_unsupported_vcrpy(
     assert _message("vcrpy", "per-cassette persister option of use_cassette") in errors
     assert "Traceback" not in errors
     assert "test_nothing" not in "\n".join(result.outlines)
+
+
+def test_a_faker_without_its_email_domain_lists_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    domains = compat.faker_email_domains()
+    assert {"gmail.com", "example.org"} <= domains  # a free-mail and a safe domain
+    _take_away(monkeypatch, "faker.providers.internet", "Provider")
+    with pytest.raises(IncompatibleLibrary) as raised:
+        compat.faker_email_domains()
+    assert str(raised.value).startswith(_message("faker", "faker.providers.internet.Provider"))
