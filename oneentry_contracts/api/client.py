@@ -162,7 +162,7 @@ class OneEntryClient:
 
     def __repr__(self) -> str:
         state = "logged in" if self._tokens else "anonymous"
-        return f"<OneEntryClient {self._base_url} {state}>"
+        return f"<OneEntryClient <project URL> {state}>"  # never the host: pytest prints it
 
     @property
     def base_url(self) -> str:

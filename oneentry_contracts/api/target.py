@@ -43,7 +43,7 @@ class Logins(Mapping[UserRole, Credentials]):
 class Target:
     """Where a run sends its requests, with which credentials, and what must be scrubbed."""
 
-    base_url: str
+    base_url: str = field(repr=False)  # the project's host is a secret too
     app_token: str = field(repr=False)
     credentials: Mapping[UserRole, Credentials] = field(repr=False)
     reset: Callable[[], None] | None = field(default=None, compare=False)

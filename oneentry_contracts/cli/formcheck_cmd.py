@@ -74,9 +74,11 @@ def _live(spec: FormSpec, config: Config, url: str, token: str, user: Credential
             if any(f.kind == "auth" for f in partial):
                 return [*partial, _not_signed_in(spec, response.status)]
             raise ConfigError(
-                f"signing in as {user.email!r} through provider {config.auth_provider!r} failed "
-                f"({response.status}); storages and accounts need a logged-in user.\n"
-                "How to fix: check the credentials and [auth] in oneentry-contracts.toml",
+                # Never the login itself: a real customer's e-mail is as secret as a password.
+                f"signing in with the given login through provider {config.auth_provider!r} "
+                f"failed ({response.status}); storages and accounts need a logged-in user.\n"
+                "How to fix: check the login and password (--login/--password, or their "
+                "variables) and [auth] in oneentry-contracts.toml",
                 key="auth",
             )
         return check(spec, read_snapshot(spec, client, config.lang_code))

@@ -144,9 +144,9 @@ class Config:
 class LiveSettings:
     """The secrets for talking to a real project, read from the environment."""
 
-    project_url: str
-    app_token: str
-    credentials: Mapping[UserRole, Credentials]
+    project_url: str = field(repr=False)
+    app_token: str = field(repr=False)
+    credentials: Mapping[UserRole, Credentials] = field(repr=False)
 
     @classmethod
     def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> LiveSettings:

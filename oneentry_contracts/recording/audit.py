@@ -29,7 +29,6 @@ config file).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import re
@@ -38,11 +37,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Final, Literal
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from oneentry_contracts.config.settings import Config, load_config
 from oneentry_contracts.errors import HarnessError
-from oneentry_contracts.pytest_plugin import compat
+from oneentry_contracts.recording.cassettes import scalars
 from oneentry_contracts.recording.placeholders import (
     APP_TOKEN_HEADER_PLACEHOLDER,
     APP_TOKEN_PLACEHOLDER,
@@ -53,6 +52,8 @@ from oneentry_contracts.recording.placeholders import (
     REDACTED,
     REFRESH_SHAPE,
 )
+from oneentry_contracts.recording.spellings import host_spellings, secret_spellings
+from oneentry_contracts.recording.unwrap import unwrapped
 
 __all__ = [
     "ALLOWED_EMAIL_ADDRESSES",
@@ -84,12 +85,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PATHS: Final = ("cassettes", "reports")
 EXTENSIONS: Final = frozenset({".yaml", ".yml", ".json", ".xml", ".html", ".txt", ".log"})
 
-# Placeholder domains and RFC 2606 / 6761 reserved top-level domains: never a real mailbox.
-ALLOWED_EMAIL_DOMAINS: Final = frozenset({"example.test", "e.test", "example.com", "example.org"})
+# Only reserved names (RFC 2606, RFC 6761): the harness generates addresses on these alone, so
+# any other domain, a free-mail one included, may be a real customer's.
+ALLOWED_EMAIL_DOMAINS: Final = frozenset({"example.com", "example.org", "example.net"})
 _RESERVED_TLDS: Final = (".test", ".example", ".invalid", ".localhost")
-# The seeds' shared guest login (sic). Fine as sandbox data; when it is the configured guest
-# e-mail, the `user-email` check reports it anyway.
-ALLOWED_EMAIL_ADDRESSES: Final = frozenset({"guest@onnentry.cloud"})
+ALLOWED_EMAIL_ADDRESSES: Final[frozenset[str]] = frozenset()
 
 _PREFIX = 4
 
@@ -102,19 +102,14 @@ _EMAIL = re.compile(
 )
 
 
-@functools.cache
-def _faker_email_domains() -> frozenset[str]:
-    """Every domain faker's e-mail addresses are made with (faker's providers' data)."""
-    return compat.faker_email_domains()
-
-
 def _email_allowed(address: str, domain: str) -> bool:
-    domain = domain.lower()
+    domain = domain.lower().rstrip(".")
     return (
         address.lower() in ALLOWED_EMAIL_ADDRESSES
         or domain in ALLOWED_EMAIL_DOMAINS
+        or domain.endswith(tuple(f".{d}" for d in ALLOWED_EMAIL_DOMAINS))
         or domain.endswith(_RESERVED_TLDS)
-        or domain in _faker_email_domains()
+        or domain.lstrip(".") in {tld.lstrip(".") for tld in _RESERVED_TLDS}
     )
 
 
@@ -179,26 +174,32 @@ class KnownSecrets:
         hosts: list[str] = []
         url = value(config.url_env)
         placeholder_hosts = {
-            urlsplit(HOST_PLACEHOLDER).netloc,
-            urlsplit(config.host_placeholder).netloc,
+            urlsplit(HOST_PLACEHOLDER).hostname,
+            urlsplit(config.host_placeholder).hostname,
         }
         if url is not None:
-            netloc = urlsplit(url if "://" in url else f"https://{url}").netloc
-            if netloc and netloc not in placeholder_hosts:
-                hosts.append(netloc)
+            names = host_spellings(url).hosts
+            if names and not placeholder_hosts & {n.rstrip(".") for n in names}:
+                hosts.append(url)
         return cls(tuple(values), tuple(hosts), config.scrub_patterns)
 
     def patterns(self) -> list[tuple[FindingKind, re.Pattern[str]]]:
-        """One pattern per configured value, matching its plain and URL-encoded forms."""
+        """One pattern per configured value, matching every spelling the scrubber replaces
+        (`spellings`): URL-encoded, escaped, base64; the host as URL, `host:port` and bare name,
+        lowercase, punycode or Unicode. Hosts and e-mails are matched whatever their case."""
         out: list[tuple[FindingKind, re.Pattern[str]]] = []
-        pairs: list[tuple[FindingKind, str]] = [*self.values]
-        pairs += [("project-host", host) for host in self.hosts]
-        for kind, secret in pairs:
-            forms = sorted({secret, quote(secret, safe=""), quote_plus(secret, safe="")}, key=len)
+        for kind, secret in self.values:
+            forms = sorted({secret, *(form for form, _ in secret_spellings(secret, ""))}, key=len)
             body = "|".join(re.escape(form) for form in reversed(forms))
             if len(secret) < MIN_SUBSTRING_SECRET:
                 body = rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])"
             out.append((kind, re.compile(body, re.IGNORECASE if kind != "password" else 0)))
+        for url in self.hosts:
+            names = host_spellings(url)
+            forms = sorted({*names.urls, *names.netlocs, *names.hosts}, key=len, reverse=True)
+            body = "|".join(re.escape(form) for form in forms)
+            body = rf"(?<![0-9A-Za-z-])(?:{body})(?![0-9A-Za-z-]|\.[0-9A-Za-z])"
+            out.append(("project-host", re.compile(body, re.IGNORECASE)))
         out += [("scrub-list", re.compile(pattern)) for pattern in self.extra_patterns]
         return out
 
@@ -262,10 +263,51 @@ def audit_paths(paths: Sequence[Path], secrets: KnownSecrets) -> AuditReport:
     for file in _files(paths):
         count += 1
         text = file.read_text(encoding="utf-8", errors="replace")
-        for number, line in enumerate(text.splitlines(), start=1):
-            for column, kind, secret in _line_findings(line, configured):
-                findings.append(Finding(str(file), number, column, kind, mask(secret)))
+        findings += _file_findings(str(file), text, configured, yaml_file=_is_yaml(file, text))
     return AuditReport(count, tuple(findings))
+
+
+def _is_yaml(file: Path, text: str) -> bool:
+    return file.suffix.lower() in (".yaml", ".yml") or text.startswith("interactions:")
+
+
+def _file_findings(
+    path: str,
+    text: str,
+    configured: Sequence[tuple[FindingKind, re.Pattern[str]]],
+    *,
+    yaml_file: bool,
+) -> list[Finding]:
+    """Every line as written and unwrapped (escapes, entities, base64); in a YAML file also
+    every scalar as YAML reads it (folded lines joined, `|` blocks, `!!binary` bodies)."""
+    findings: list[Finding] = []
+    seen: set[tuple[int, FindingKind, str]] = set()
+
+    def add(line: int, column: int, kind: FindingKind, secret: str, how: str) -> None:
+        if (line, kind, secret) in seen:
+            return
+        seen.add((line, kind, secret))
+        excerpt = mask(secret) + (f" [{how}]" if how else "")
+        findings.append(Finding(path, line, column, kind, excerpt))
+
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        for how, form in unwrapped(line):
+            for column, kind, secret in _line_findings(form, configured):
+                add(number, column if not how else 1, kind, secret, how)
+    if not yaml_file:
+        return findings
+    for scalar in scalars(text):
+        if scalar.written:
+            continue
+        span = range(scalar.line, scalar.end_line + 1)
+        for how, form in unwrapped(scalar.value):
+            for piece in form.splitlines():
+                for _column, kind, secret in _line_findings(piece, configured):
+                    if not any((n, kind, secret) in seen for n in span):
+                        add(scalar.line, scalar.column, kind, secret, how or "as YAML reads it")
+    findings.sort(key=lambda f: (f.line, f.column))
+    return findings
 
 
 # ---------------------------------------------------------------------------------------------

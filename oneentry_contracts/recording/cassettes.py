@@ -24,6 +24,8 @@ breaks pytest-recording's assertion rewriting.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import tempfile
@@ -42,12 +44,16 @@ __all__ = [
     "FAILED_SUFFIX",
     "AtomicPersister",
     "SaveGate",
+    "Scalar",
     "failed_recording_path",
     "load_cassette_check",
+    "scalars",
     "write_atomically",
 ]
 
 CASSETTE_VERSION: Final = 1
+_BINARY: Final = "tag:yaml.org,2002:binary"
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAILED_SUFFIX: Final = ".failed.yaml"
 
 
@@ -300,3 +306,46 @@ def _broken(
         f"Cassette cannot be read\n\n  {where}{at}: {problem}\n\nHow to fix:\n  * {fix}",
         cassette=where,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """One scalar of a YAML file as the reader sees it: escapes resolved, folded lines joined,
+    `!!binary` decoded to bytes. `written` is whether the file spells it exactly as `value`
+    (one line, no escapes), so a line-by-line reading of the file already sees it."""
+
+    line: int  # 1-based, where it starts
+    end_line: int
+    column: int
+    value: str | bytes
+    written: bool
+
+
+def scalars(text: str) -> Iterator[Scalar]:
+    """Every scalar of a YAML document (keys too), in file order; none if it does not parse."""
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            yield _scalar(node, text)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack += [value, key]
+
+
+def _scalar(node: yaml.ScalarNode, text: str) -> Scalar:
+    start, end = node.start_mark, node.end_mark
+    value: str | bytes = node.value
+    if node.tag == _BINARY:
+        with contextlib.suppress(binascii.Error, ValueError):
+            value = base64.b64decode("".join(node.value.split()), validate=True)
+    raw = text[start.index : end.index]
+    quoted = raw[:1] in ("'", '"') and raw[1:-1] == value
+    written = not isinstance(value, bytes) and (raw == value or quoted)
+    return Scalar(start.line + 1, end.line + 1, start.column + 1, value, written)

@@ -14,14 +14,17 @@ Placeholders never look like JWTs (a leak check greps cassettes for `eyJ`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gzip
 import json
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from vcr.request import Request  # type: ignore[import-untyped]
 
@@ -37,6 +40,7 @@ from oneentry_contracts.recording.placeholders import (
     REFRESH_SHAPE,
 )
 from oneentry_contracts.recording.placeholders import JWT as JWT_SHAPE
+from oneentry_contracts.recording.spellings import HostSpellings, host_spellings, secret_spellings
 
 __all__ = [
     "APP_TOKEN_PLACEHOLDER",
@@ -77,7 +81,7 @@ class ScrubConfig:
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False, hash=False)
     token_keys: tuple[tuple[str, str], ...] = (("accessToken", ACCESS), ("refreshToken", REFRESH))
     redacted_keys: frozenset[str] = REDACTED_KEYS
-    patterns: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = field(default=(), repr=False)
     keep_request_headers: frozenset[str] = frozenset(
         {"content-type", "accept", "x-app-token", "authorization", "x-device-metadata"}
     )
@@ -272,10 +276,20 @@ class Scrubber:
         return scrubbed
 
     def _binary(self, data: bytes) -> bytes:
-        pairs = [*self._tokens.items(), *self.config.secrets.items()]
-        for real, placeholder in pairs:
+        """A body that is not UTF-8: gzip is opened and scrubbed inside; other bytes are
+        scrubbed as Latin-1 text (one character per byte), so hosts, JWT shapes and the UTF-8
+        bytes of every secret are replaced like in text, and the other bytes stay as they were."""
+        if data[:2] == b"\x1f\x8b":
+            with contextlib.suppress(OSError, EOFError, zlib.error):
+                inner = gzip.decompress(data)
+                scrubbed = self.body(inner) or b""
+                return data if scrubbed == inner else gzip.compress(scrubbed, mtime=0)
+        for real, placeholder in [*self._tokens.items(), *self.config.secrets.items()]:
             data = data.replace(real.encode("utf-8"), placeholder.encode("utf-8"))
-        return data
+        text = self.text(data.decode("latin-1"))
+        return "".join(
+            c if ord(c) < 256 else c.encode("utf-8").decode("latin-1") for c in text
+        ).encode("latin-1")
 
 
 def _same_json(a: Any, b: Any) -> bool:
@@ -284,26 +298,45 @@ def _same_json(a: Any, b: Any) -> bool:
 
 
 def _static_replacers(config: ScrubConfig) -> list[_Replacer]:
-    """Replacers for the fixed values, longest first, URL-encoded forms included."""
-    pairs: list[tuple[str, str]] = []
+    """Replacers for the fixed values: every spelling of the hosts, then of the secrets."""
+    replacers: list[_Replacer] = []
     target = urlsplit(config.host_placeholder)
     for url in config.real_base_urls:
-        parts = urlsplit(url)
-        pairs.append((f"{parts.scheme}://{parts.netloc}", config.host_placeholder))
-        pairs.append((parts.netloc, target.netloc))
+        replacers += _host_replacers(host_spellings(url), config.host_placeholder, target)
+    pairs: list[tuple[str, str]] = []
     for value, placeholder in config.secrets.items():
         pairs.append((value, placeholder))
-        for encode in (quote, quote_plus):
-            encoded = encode(value, safe="")
-            if encoded != value:
-                pairs.append((encoded, encode(placeholder, safe="")))
+        pairs += secret_spellings(value, placeholder)
     pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-    replacers = [_replacer(value, placeholder) for value, placeholder in pairs]
+    replacers += [_replacer(value, placeholder) for value, placeholder in pairs]
     if config.scrub_loopback:
         loopback = config.host_placeholder
         replacers.append(lambda text: _LOOPBACK.sub(loopback, text))
     replacers += [_pattern_replacer(re.compile(pattern)) for pattern in config.patterns]
     return replacers
+
+
+def _host_replacers(forms: HostSpellings, placeholder: str, target: SplitResult) -> list[_Replacer]:
+    """URLs, then `host:port`, then bare hosts (and subdomains), case-insensitively."""
+    encoded = quote(placeholder, safe="")
+    url_pairs = [(url, encoded if "%" in url else placeholder) for url in forms.urls]
+    netloc_pairs = [
+        (n, quote(target.netloc, safe="") if "%" in n else target.netloc) for n in forms.netlocs
+    ]
+    host = target.hostname or target.netloc
+    out: list[_Replacer] = []
+    for pairs, tail in ((url_pairs, r"(?![0-9])"), (netloc_pairs, r"(?![0-9])")):
+        out.append(_alternation(pairs, r"(?<![0-9A-Za-z-])", tail))
+    host_pairs = [(name, host) for name in forms.hosts]
+    out.append(_alternation(host_pairs, r"(?<![0-9A-Za-z-])", r"(?![0-9A-Za-z-]|\.[0-9A-Za-z])"))
+    return out
+
+
+def _alternation(pairs: list[tuple[str, str]], head: str, tail: str) -> _Replacer:
+    lookup = {value.lower(): placeholder for value, placeholder in pairs}
+    body = "|".join(re.escape(value) for value, _ in sorted(pairs, key=lambda p: -len(p[0])))
+    pattern = re.compile(f"{head}(?:{body}){tail}", re.IGNORECASE)
+    return lambda text: pattern.sub(lambda m: lookup[m.group(0).lower()], text)
 
 
 def _pattern_replacer(pattern: re.Pattern[str]) -> _Replacer:
@@ -316,7 +349,12 @@ def _pattern_replacer(pattern: re.Pattern[str]) -> _Replacer:
 
 
 def _replacer(value: str, placeholder: str) -> _Replacer:
-    if len(value) >= MIN_SUBSTRING_SECRET:
+    """Plain replacement; an e-mail case-insensitively; a short value only where it stands alone."""
+    caseless = "@" in value
+    if len(value) >= MIN_SUBSTRING_SECRET and not caseless:
         return lambda text: text.replace(value, placeholder)
-    pattern = re.compile(r"(?<![0-9A-Za-z])" + re.escape(value) + r"(?![0-9A-Za-z])")
+    body = re.escape(value)
+    if len(value) < MIN_SUBSTRING_SECRET:
+        body = r"(?<![0-9A-Za-z])" + body + r"(?![0-9A-Za-z])"
+    pattern = re.compile(body, re.IGNORECASE if caseless else 0)
     return lambda text: pattern.sub(lambda _m: placeholder, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def test_the_template_itself_is_clean(tmp_path: Path) -> None:
         ("x-other-token: " + APP_TOKEN, APP_TOKEN, "app-token", {"ONEENTRY_APP_TOKEN": APP_TOKEN}),
         (
             "location: https://" + HOST + "/api/content/orders",
-            HOST,
+            "https://" + HOST,
             "project-host",
             {"ONEENTRY_PROJECT_URL": "https://" + HOST},
         ),
@@ -144,19 +145,23 @@ def test_each_planted_kind_is_found_once_on_its_line(
     assert "How to fix" in out
 
 
-def test_seed_guest_address_is_fine_unless_it_is_the_configured_login(
+def test_an_address_off_the_reserved_domains_is_found_configured_or_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = plant(tmp_path, 'body: \'{"login":"guest@onnentry.cloud"}\'')
-    assert audit_paths([path], KnownSecrets.from_env(Config())).clean
+    report = audit_paths([path], KnownSecrets.from_env(Config()))
+    assert [(f.line, f.kind) for f in report.findings] == [(PLANTED_LINE, "email")]
     monkeypatch.setenv("ONEENTRY_GUEST_EMAIL", "guest@onnentry.cloud")
     report = audit_paths([path], KnownSecrets.from_env(Config()))
     assert [(f.line, f.kind) for f in report.findings] == [(PLANTED_LINE, "user-email")]
 
 
-def test_faker_and_placeholder_addresses_are_allowed(tmp_path: Path) -> None:
-    line = "body: 'a@example.com b@example.org c@gmail.com d@e.test e@shop.example f@mail.ru'"
-    assert audit_paths([plant(tmp_path, line)], KnownSecrets()).clean
+def test_only_reserved_domains_are_allowed(tmp_path: Path) -> None:
+    reserved = "a@example.com b@mail.example.org c@example.net d@e.test e@shop.example f@x.invalid"
+    assert audit_paths([plant(tmp_path, f"body: '{reserved}'")], KnownSecrets()).clean
+    free = "a@gmail.com b@mail.ru c@yandex.ru d@outlook.com e@Example.COM.evil.io"
+    report = audit_paths([plant(tmp_path, f"body: '{free}'")], KnownSecrets())
+    assert [f.excerpt[:2] for f in report.findings] == ["a@", "b@", "c@", "d@", "e@"]
 
 
 def test_placeholder_values_in_the_environment_are_ignored(
@@ -226,3 +231,129 @@ def test_the_cli_does_not_import_vcr() -> None:
 def test_mask_never_shows_more_than_half() -> None:
     assert mask(JWT) == f"eyJh… ({len(JWT)} chars)"
     assert mask("abc") == "a… (3 chars)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every planted spelling: the audit reads a cassette as vcrpy will, and looks inside wrappings.
+
+PASSWORD = 'Пароль "q\\uote" 9f'  # Cyrillic, a quote and a backslash: escaped every way
+PASSWORD_ENV = {"ONEENTRY_USER_PASSWORD": PASSWORD}
+HOST_ENV = {"ONEENTRY_PROJECT_URL": "https://MyShop.oneentry.cloud:443"}
+EMAIL_ENV = {"ONEENTRY_USER_EMAIL": "Jane.Doe@Customer-Mail.io"}
+
+
+def _json_string(value: str, *, ascii_only: bool = True) -> str:
+    return json.dumps(value, ensure_ascii=ascii_only)[1:-1]
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
+
+
+def _gzip_b64(text: str) -> str:
+    import gzip
+
+    return _b64(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
+def _yaml_x_escaped(value: str) -> str:
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in value)
+
+
+PLANTED_FORMS = {
+    # name: (the cassette lines to plant at line 9, the environment, the kind to find)
+    "json-u-escapes": (f'body: \'{{"p":"{_json_string(PASSWORD)}"}}\'', PASSWORD_ENV, "password"),
+    "json-echo-escaped-twice": (
+        "body: '" + _json_string(json.dumps({"password": PASSWORD}), ascii_only=False) + "'",
+        PASSWORD_ENV,
+        "password",
+    ),
+    "python-repr": (f"x-note: {PASSWORD!r}", PASSWORD_ENV, "password"),
+    "yaml-x-escapes": (f'x-note: "{_yaml_x_escaped(PASSWORD)}"', PASSWORD_ENV, "password"),
+    "folded-at-a-space": (
+        "x-note: 'prefix Пароль \"q\\uote\"\n        9f suffix'",
+        PASSWORD_ENV,
+        "password",
+    ),
+    "folded-escaped-line-break": (
+        'x-note: "prefix Пароль \\"q\\\\uo\\\n        te\\" 9f suffix"',
+        PASSWORD_ENV,
+        "password",
+    ),
+    "literal-block": (
+        "x-note: |\n        line one\n        " + PASSWORD + "\n        line three",
+        PASSWORD_ENV,
+        "password",
+    ),
+    "binary-body": (
+        "x-note: !!binary |\n        " + _b64(b"\xff\xfe " + JWT.encode() + b" \xff"),
+        {},
+        "jwt",
+    ),
+    "binary-body-host": (
+        "x-note: !!binary |\n        " + _b64(b"\xff https://myshop.oneentry.cloud/x \xfe"),
+        HOST_ENV,
+        "project-host",
+    ),
+    "gzip-body": ("x-note: !!binary |\n        " + _gzip_b64(f"token={JWT}"), {}, "jwt"),
+    "base64-token": ("x-note: " + _b64(JWT.encode()), {}, "jwt"),
+    "base64-in-text": (
+        f"x-note: 'Basic {_b64(b'user:' + PASSWORD.encode())}'",
+        PASSWORD_ENV,
+        "password",
+    ),
+    "bare-host": ("x-note: served by myshop.oneentry.cloud today", HOST_ENV, "project-host"),
+    "host-uppercase": ("location: HTTPS://MYSHOP.ONEENTRY.CLOUD/x", HOST_ENV, "project-host"),
+    "host-url-encoded": (
+        "location: /r?next=https%3A%2F%2Fmyshop.oneentry.cloud%2Fx",
+        HOST_ENV,
+        "project-host",
+    ),
+    "host-punycode": (
+        "location: https://xn--80aairftm.oneentry.cloud/x",
+        {"ONEENTRY_PROJECT_URL": "https://Магазин.oneentry.cloud"},
+        "project-host",
+    ),
+    "email-other-case": ("body: 'login=jane.doe@customer-mail.io'", EMAIL_ENV, "user-email"),
+    "email-html-entity": ("x-note: 'jane.doe&#64;customer-mail.io'", EMAIL_ENV, "user-email"),
+}
+
+
+@pytest.mark.parametrize(("planted", "env", "kind"), PLANTED_FORMS.values(), ids=PLANTED_FORMS)
+def test_every_planted_spelling_is_found(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    planted: str,
+    env: dict[str, str],
+    kind: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    path = plant(tmp_path, planted)
+    report = audit_paths([path], KnownSecrets.from_env(Config()))
+    assert kind in [f.kind for f in report.findings], (planted, report.findings)
+    assert all(f.line >= PLANTED_LINE for f in report.findings)
+    for finding in report.findings:  # never the secret, in any spelling
+        for value in env.values():
+            assert value.lower() not in str(finding).lower()
+
+
+def test_the_planted_spellings_are_found_in_reports_too(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "report.json").write_text(
+        json.dumps({"error": f"password={PASSWORD}"}), encoding="utf-8"
+    )
+    (reports / "report.html").write_text(
+        "<pre>" + html.escape(PASSWORD) + "</pre>", encoding="utf-8"
+    )
+    (reports / "junit.xml").write_text(f"<failure>{PASSWORD!r}</failure>", encoding="utf-8")
+    secrets = KnownSecrets((("password", PASSWORD),))
+    report = audit_paths([reports], secrets)
+    assert sorted({Path(f.path).name for f in report.findings}) == [
+        "junit.xml",
+        "report.html",
+        "report.json",
+    ]

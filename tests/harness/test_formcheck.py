@@ -372,7 +372,8 @@ def test_cli_wrong_password_is_a_one_line_usage_error(
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "signing in as 'your-user@email.com' through provider 'email' failed" in err
+    assert "signing in with the given login through provider 'email' failed" in err
+    assert LOGIN.lower() not in err.lower()  # the login is a secret too
 
 
 def test_cli_renamed_login_field_is_the_auth_finding(
