@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
@@ -38,7 +38,7 @@ class ContractApi:
     """One scenario's view of the API: calls by endpoint name, each answer schema-checked."""
 
     client: OneEntryClient
-    schemas: SchemaStore
+    schemas: SchemaStore = field(repr=False)  # every schema: pages of text in a traceback
     origin: str
     strict: bool = False
     rerecord_command: str = "oneentry-contracts run --record"

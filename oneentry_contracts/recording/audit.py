@@ -52,7 +52,12 @@ from oneentry_contracts.recording.placeholders import (
     REDACTED,
     REFRESH_SHAPE,
 )
-from oneentry_contracts.recording.spellings import host_spellings, secret_spellings
+from oneentry_contracts.recording.spellings import (
+    HOST_AFTER,
+    HOST_BEFORE,
+    host_spellings,
+    secret_spellings,
+)
 from oneentry_contracts.recording.unwrap import unwrapped
 
 __all__ = [
@@ -198,7 +203,7 @@ class KnownSecrets:
             names = host_spellings(url)
             forms = sorted({*names.urls, *names.netlocs, *names.hosts}, key=len, reverse=True)
             body = "|".join(re.escape(form) for form in forms)
-            body = rf"(?<![0-9A-Za-z-])(?:{body})(?![0-9A-Za-z-]|\.[0-9A-Za-z])"
+            body = f"{HOST_BEFORE}(?:{body}){HOST_AFTER}"
             out.append(("project-host", re.compile(body, re.IGNORECASE)))
         out += [("scrub-list", re.compile(pattern)) for pattern in self.extra_patterns]
         return out

@@ -40,7 +40,13 @@ from oneentry_contracts.recording.placeholders import (
     REFRESH_SHAPE,
 )
 from oneentry_contracts.recording.placeholders import JWT as JWT_SHAPE
-from oneentry_contracts.recording.spellings import HostSpellings, host_spellings, secret_spellings
+from oneentry_contracts.recording.spellings import (
+    HOST_AFTER,
+    HOST_BEFORE,
+    HostSpellings,
+    host_spellings,
+    secret_spellings,
+)
 
 __all__ = [
     "APP_TOKEN_PLACEHOLDER",
@@ -303,12 +309,13 @@ def _static_replacers(config: ScrubConfig) -> list[_Replacer]:
     target = urlsplit(config.host_placeholder)
     for url in config.real_base_urls:
         replacers += _host_replacers(host_spellings(url), config.host_placeholder, target)
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str, bool]] = []
     for value, placeholder in config.secrets.items():
-        pairs.append((value, placeholder))
-        pairs += secret_spellings(value, placeholder)
+        caseless = "@" in value  # an e-mail, whatever its case
+        pairs.append((value, placeholder, caseless))
+        pairs += [(form, ph, caseless) for form, ph in secret_spellings(value, placeholder)]
     pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-    replacers += [_replacer(value, placeholder) for value, placeholder in pairs]
+    replacers += [_replacer(value, placeholder, caseless) for value, placeholder, caseless in pairs]
     if config.scrub_loopback:
         loopback = config.host_placeholder
         replacers.append(lambda text: _LOOPBACK.sub(loopback, text))
@@ -324,12 +331,11 @@ def _host_replacers(forms: HostSpellings, placeholder: str, target: SplitResult)
         (n, quote(target.netloc, safe="") if "%" in n else target.netloc) for n in forms.netlocs
     ]
     host = target.hostname or target.netloc
-    out: list[_Replacer] = []
-    for pairs, tail in ((url_pairs, r"(?![0-9])"), (netloc_pairs, r"(?![0-9])")):
-        out.append(_alternation(pairs, r"(?<![0-9A-Za-z-])", tail))
-    host_pairs = [(name, host) for name in forms.hosts]
-    out.append(_alternation(host_pairs, r"(?<![0-9A-Za-z-])", r"(?![0-9A-Za-z-]|\.[0-9A-Za-z])"))
-    return out
+    return [
+        _alternation(url_pairs, HOST_BEFORE, r"(?![0-9])"),
+        _alternation(netloc_pairs, HOST_BEFORE, r"(?![0-9])"),
+        _alternation([(name, host) for name in forms.hosts], HOST_BEFORE, HOST_AFTER),
+    ]
 
 
 def _alternation(pairs: list[tuple[str, str]], head: str, tail: str) -> _Replacer:
@@ -348,9 +354,8 @@ def _pattern_replacer(pattern: re.Pattern[str]) -> _Replacer:
     return lambda text: pattern.sub(replace, text)
 
 
-def _replacer(value: str, placeholder: str) -> _Replacer:
-    """Plain replacement; an e-mail case-insensitively; a short value only where it stands alone."""
-    caseless = "@" in value
+def _replacer(value: str, placeholder: str, caseless: bool) -> _Replacer:
+    """Plain replacement, or case-insensitive; a short value only where it stands alone."""
     if len(value) >= MIN_SUBSTRING_SECRET and not caseless:
         return lambda text: text.replace(value, placeholder)
     body = re.escape(value)

@@ -27,9 +27,20 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 import idna
 
-__all__ = ["DEFAULT_PORTS", "HostSpellings", "host_spellings", "secret_spellings"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "HOST_AFTER",
+    "HOST_BEFORE",
+    "HostSpellings",
+    "host_spellings",
+    "secret_spellings",
+]
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+# Where a host name starts and ends (match case-insensitively): not inside a longer name, but
+# right after a URL-encoded `//` or `@`, once or twice encoded; a subdomain counts as the host.
+HOST_BEFORE: Final = r"(?:(?<![0-9A-Za-z-])|(?<=%2F)|(?<=%252F)|(?<=%40)|(?<=%2540))"
+HOST_AFTER: Final = r"(?![0-9A-Za-z-]|\.[0-9A-Za-z])"
 
 
 @dataclass(frozen=True, slots=True)
