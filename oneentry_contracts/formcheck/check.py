@@ -25,13 +25,11 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
-import yaml
-
 from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.endpoints import ENDPOINTS
-from oneentry_contracts.errors import ConfigError, TransportError
+from oneentry_contracts.errors import CassetteError, ConfigError, TransportError
 from oneentry_contracts.formcheck.formspec import FormSpec
-from oneentry_contracts.recording.cassettes import FAILED_SUFFIX
+from oneentry_contracts.recording.cassettes import FAILED_SUFFIX, load_cassette_check
 
 __all__ = [
     "KINDS",
@@ -162,12 +160,11 @@ class CassetteReader:
 
     def _load(self, path: Path) -> None:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
-            raise ConfigError(
-                f"{path}: not a readable cassette: {error}", source=str(path)
-            ) from None
-        for interaction in data.get("interactions") or []:
+            data = load_cassette_check(path)  # the one cassette reader
+        except CassetteError as error:  # its message, on one line (check-forms prints one)
+            problem = " ".join(str(error).split()).removeprefix("Cassette cannot be read ")
+            raise ConfigError(f"not a readable cassette: {problem}", source=str(path)) from None
+        for interaction in data["interactions"]:
             request, response = interaction.get("request", {}), interaction.get("response", {})
             if request.get("method") != "GET":
                 continue

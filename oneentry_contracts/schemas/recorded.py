@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import yaml
-
 from oneentry_contracts.api.endpoints import ENDPOINTS, ERROR_SCHEMA, HttpMethod
 from oneentry_contracts.errors import CassetteError
+from oneentry_contracts.recording.cassettes import load_cassette_check
 
 __all__ = ["SANDBOX_ROUTES", "Recorded", "RecordedResponses", "kind_of", "read_recorded"]
 
@@ -29,7 +28,6 @@ _SANDBOX: Final = (
     ("POST", "/__sandbox/clock", "sandbox/clock"),
     ("PUT", "/__sandbox/products/{id}", "sandbox/price"),
 )
-_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SANDBOX_ROUTES: Final = {schema: f"{method} {path}" for method, path, schema in _SANDBOX}
 
 
@@ -122,13 +120,7 @@ def read_recorded(folder: Path, kinds: Iterable[str] | None = None) -> RecordedR
 
 
 def _interactions(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise CassetteError(
-            f"{path}: not a readable cassette: {error}.\nHow to fix: restore it from git, or "
-            "re-record it.",
-            cassette=str(path),
-        ) from None
-    interactions = data.get("interactions") if isinstance(data, dict) else None
-    return [i for i in interactions or [] if isinstance(i, dict)]
+    """The cassette's interactions, through the one cassette reader (a broken file is an
+    `UnreadableCassette` naming the file, the line and how to fix it)."""
+    interactions: list[dict[str, Any]] = load_cassette_check(path)["interactions"]
+    return interactions
