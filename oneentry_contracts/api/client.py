@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -28,6 +29,7 @@ from oneentry_contracts.errors import (
     ConfigError,
     ContractViolation,
 )
+from oneentry_contracts.recording.spellings import HOST_AFTER, HOST_BEFORE, host_spellings
 
 __all__ = [
     "DEFAULT_DEVICE_METADATA",
@@ -144,8 +146,8 @@ class OneEntryClient:
         retry: RetryPolicy | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"the project URL must start with https:// or http://, got {base_url!r}",
+            raise ConfigError(  # without the value: it is likely the project's host
+                "the project URL must start with https:// or http://",
                 key="base_url",
             )
         if not app_token:
@@ -332,10 +334,11 @@ class OneEntryClient:
         )
 
     def _redact(self, text: str) -> str:
-        host = httpx.URL(self._base_url).host
-        secrets = {self._app_token: "<app token>", self._base_url: "<project URL>"}
-        if host:
-            secrets[host] = "<project host>"
+        forms = host_spellings(self._base_url)  # as configured, as httpx sends it, any case
+        for group, label in ((forms.urls, "<project URL>"), (forms.netlocs, "<project host>")):
+            text = _caseless(group).sub(label, text)
+        text = _caseless(forms.hosts, HOST_BEFORE, HOST_AFTER).sub("<project host>", text)
+        secrets = {self._app_token: "<app token>"}
         if self._tokens is not None:
             secrets[self._tokens.access_token] = "<access token>"
             secrets[self._tokens.refresh_token] = "<refresh token>"
@@ -359,3 +362,8 @@ def _tokens_from(response: ApiResponse) -> Tokens:
             origin=response.url,
         )
     return Tokens(access, refresh)
+
+
+def _caseless(forms: tuple[str, ...], before: str = "", after: str = "") -> re.Pattern[str]:
+    body = "|".join(re.escape(form) for form in forms) or "(?!)"
+    return re.compile(f"{before}(?:{body}){after}", re.IGNORECASE)

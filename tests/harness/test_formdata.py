@@ -283,3 +283,28 @@ def test_wrap_form_data() -> None:
     entries = [{"marker": "name", "type": "string", "value": "Christina Thomas"}]
     assert wrap_form_data(entries, "en_US") == {"en_US": entries}
     assert wrap_form_data([], "ru_RU") == {"ru_RU": []}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    lang=st.sampled_from(["en_US", "ru_RU", "de_DE", "fr_FR", "ja_JP"]),
+    high=st.one_of(st.none(), st.integers(8, 40)),
+)
+def test_generated_addresses_are_only_on_reserved_domains(
+    seed: int, lang: str, high: int | None
+) -> None:
+    """The secrets audit allows reserved domains only (`audit.ALLOWED_EMAIL_*`): an address the
+    harness makes up must never look like a real customer's."""
+    from oneentry_contracts.recording.audit import KnownSecrets
+    from oneentry_contracts.recording.audit import _line_findings as findings
+
+    limits = {} if high is None else {"stringInspectionValidator": {"stringMax": high}}
+    form = [
+        *FORM,
+        {"marker": "email", "type": "string", "validators": limits},
+        {"marker": "work_email", "type": "string", "validators": {"emailInspectionValidator": 1}},
+    ]
+    values = json.dumps(FormDataFaker(seed, lang).fill(form), ensure_ascii=False)
+    assert values.count("@") >= 3
+    assert list(findings(values, KnownSecrets().patterns())) == []

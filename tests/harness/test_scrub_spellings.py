@@ -19,6 +19,7 @@ from oneentry_contracts.api.client import OneEntryClient, Tokens
 from oneentry_contracts.api.contract import ContractApi
 from oneentry_contracts.api.target import Logins, Target
 from oneentry_contracts.config.settings import Config, Credentials, LiveSettings
+from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.recording.audit import KnownSecrets, audit_paths
 from oneentry_contracts.recording.scrub import HOST_PLACEHOLDER, Scrubber, ScrubConfig
 from oneentry_contracts.schemas.store import SchemaStore
@@ -192,3 +193,19 @@ def test_no_value_object_holding_a_secret_prints_it(tmp_path: Path) -> None:
         shown = " ".join(repr(value) + str(value) for value in values)
     for secret in ("myshop", APP_TOKEN, PASSWORD, repr(PASSWORD)[1:-1], EMAIL, JWT, "17677593"):
         assert secret.lower() not in shown.lower(), secret
+
+
+def test_a_non_json_answer_quoted_in_an_error_shows_no_spelling_of_the_host() -> None:
+    page = "<html>Sign in at https://myshop.oneentry.cloud/login (MYSHOP.ONEENTRY.CLOUD)</html>"
+
+    def proxy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=page, headers={"content-type": "text/html"})
+
+    with httpx.Client(transport=httpx.MockTransport(proxy)) as http:
+        client = OneEntryClient("https://MyShop.oneentry.cloud:443", APP_TOKEN, http=http)
+        with pytest.raises(HarnessError) as caught:
+            client.call("auth_providers", params={"langCode": "en_US"})
+    message = str(caught.value)
+    assert "an HTML page where JSON was expected" in message
+    assert "myshop" not in message.lower()
+    assert "<project URL>/login" in message
