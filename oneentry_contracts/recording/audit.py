@@ -4,22 +4,27 @@
 
 Default paths: `cassettes/`, and `reports/` if it exists. Folders are walked for `.yaml`, `.yml`,
 `.json`, `.xml`, `.html`, `.txt` and `.log` files; a file named on the command line is read
-whatever its extension. Every line is checked for these kinds of finding:
+whatever its extension. Every line is checked as written and unwrapped (`unwrap`: backslash
+escapes, HTML entities, base64, gzip); a YAML file is also read as YAML reads it
+(`cassettes.scalars`: escapes resolved, folded lines joined, `|` blocks, `!!binary` bodies).
+These kinds of finding:
 
     app-token       the value of the app token variable (`project.app_token_env`), if set
     password        the value of a user's password variable, if set
-    user-email      the value of a user's e-mail variable, if set (the guest's too)
-    project-host    the host of the project URL variable (`project.url_env`), if set
+    user-email      the value of a user's e-mail variable, if set (the guest's too); any case
+    project-host    the project URL variable's host (`project.url_env`), if set: as a URL,
+                    `host:port` or bare name, any case, punycode or Unicode (`spellings`)
     jwt             a JWT-shaped string: `eyJ...` with three dot-separated segments
     refresh-token   a refresh-token shape: 13 digits, a dash, a UUID
     bearer          `Bearer <value>` where the value is not a scrubber placeholder (`<...>`)
     loopback-url    `http://127.0.0.1:<port>` / `localhost:<port>`: scrubbing of a sandbox failed
-    email           an e-mail address outside the allowlist (heuristic, see `ALLOWED_EMAIL_*`)
+    email           an e-mail address off the reserved domains (`ALLOWED_EMAIL_*`)
 
-Configured values are found in plain and URL-encoded form; one shorter than 8 characters only
-where it stands alone (as the scrubber does). Values equal to a placeholder are ignored. Where
-two findings overlap, the first kind in the list above wins, so a leaked app token that also
-looks like a JWT is reported once, as the app token.
+Configured values are found in every spelling the scrubber replaces (`spellings`: URL-encoded,
+escaped, base64); one shorter than 8 characters only where it stands alone (as the scrubber
+does). Values equal to a placeholder are ignored. Where two findings overlap, the first kind in
+the list above wins, so a leaked app token that also looks like a JWT is reported once, as the
+app token. A finding seen only once something was undone says what, e.g. `[base64]`.
 
 A finding never prints the secret: only its first 4 characters (fewer for a short value) and its
 length. Exit codes: 0 clean, 1 findings, 2 usage error (a path that does not exist, a broken

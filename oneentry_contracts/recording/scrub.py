@@ -10,6 +10,11 @@ Tokens get numbered placeholders in order of first appearance (`<ACCESS_TOKEN_1>
 and in a later request, so a refresh token handed out by a replayed response and sent back by
 the client still matches the recording. A value that already is a placeholder passes through.
 Placeholders never look like JWTs (a leak check greps cassettes for `eyJ`).
+
+Hosts and secrets are replaced in every spelling (`spellings`): the project URL as written and
+as httpx sends it (lowercase, punycode, no default port), as `host:port` and as a bare host, any
+case; a secret URL-encoded, JSON-, `repr`- and HTML-escaped, base64; an e-mail in any case. A
+body that is not UTF-8 is scrubbed as Latin-1 text, byte for byte; a gzip body inside.
 """
 
 from __future__ import annotations
