@@ -16,13 +16,15 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.shop.attrtypes import DATE_FORMATS
+from oneentry_contracts.shop.attrtypes import required as is_required
 
 __all__ = ["SUPPORTED_TYPES", "FormDataFaker", "locale_for", "seed_for", "wrap_form_data"]
 
@@ -37,16 +39,12 @@ SUPPORTED_TYPES: Final = (
     "time",
     "list",
     "radioButton",
+    "timeInterval",
 )
 
 # Dates are drawn from a fixed window: faker's own "recent" dates move with the calendar.
 _DATE_START: Final = datetime(2020, 1, 1)
 _DATE_END: Final = datetime(2030, 12, 31)
-_DATE_FORMATS: Final = {
-    "date": ("DD-MM-YYYY", "%d-%m-%Y"),
-    "dateTime": ("DD-MM-YYYY HH:mm", "%d-%m-%Y %H:%M"),
-    "time": ("HH:mm", "%H:%M"),
-}
 _EMAIL_DOMAIN = "example.test"
 _SHORT_EMAIL_DOMAIN = "e.test"
 _PHONE_LENGTH = 12  # +1 and ten digits
@@ -128,7 +126,7 @@ class FormDataFaker:
         entries: list[dict[str, Any]] = []
         for attribute in attributes:
             marker, kind = _marker_and_type(attribute)
-            required = _required(attribute)
+            required = is_required(attribute)
             if marker in pinned:
                 entries.append({"marker": marker, "type": kind, "value": pinned[marker]})
                 continue
@@ -152,10 +150,16 @@ class FormDataFaker:
             return self._faker.random_int(1, 1000)
         if kind in ("real", "float"):
             return self._faker.random_int(100, 100_000) / 100
-        if kind in _DATE_FORMATS:
+        if kind in DATE_FORMATS:
             return self._date(kind)
         if kind in ("list", "radioButton"):
             return [self._option(marker, kind, attribute.get("listTitles"))]
+        if kind == "timeInterval":
+            start = self._faker.date_time_between(_DATE_START, _DATE_END).replace(
+                minute=0, second=0, microsecond=0
+            )
+            end = start + timedelta(hours=1)
+            return [[_iso(start), _iso(end)]]
         raise ConfigError(
             f"form attribute {marker!r} has type {kind!r}, which the harness cannot fake.\n"
             f"How to fix: pin its value in the scenario, or leave it out if it is optional. "
@@ -228,9 +232,9 @@ class FormDataFaker:
         )
         if kind == "date":
             moment = moment.replace(hour=0, minute=0)
-        format_string, strftime = _DATE_FORMATS[kind]
+        format_string, strftime = DATE_FORMATS[kind][:2]
         return {
-            "fullDate": moment.strftime("%Y-%m-%dT%H:%M:00.000Z"),
+            "fullDate": _iso(moment),
             "formattedValue": moment.strftime(strftime),
             "formatString": format_string,
         }
@@ -250,6 +254,10 @@ class FormDataFaker:
         return self._faker.random_element(values)
 
 
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
 def _marker_and_type(attribute: Mapping[str, Any]) -> tuple[str, str]:
     marker, kind = attribute.get("marker"), attribute.get("type")
     if not isinstance(marker, str) or not marker:
@@ -257,11 +265,6 @@ def _marker_and_type(attribute: Mapping[str, Any]) -> tuple[str, str]:
     if not isinstance(kind, str) or not kind:
         raise ConfigError(f"form attribute {marker!r} has no type", key=marker)
     return marker, kind
-
-
-def _required(attribute: Mapping[str, Any]) -> bool:
-    validators = attribute.get("validators") or {}
-    return isinstance(validators, Mapping) and "requiredValidator" in validators
 
 
 def _limits(marker: str, raw: Any) -> _Limits:

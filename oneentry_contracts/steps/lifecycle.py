@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from oneentry_contracts.api.client import ApiResponse
@@ -68,9 +69,10 @@ def earlier_orders(
     cart: Cart,
     oneentry_api: ContractApi,
     oneentry_config: Config,
+    request: pytest.FixtureRequest,
 ) -> list[int]:
     placed = [
-        place(oneentry_api, oneentry_config, storage, account, filled_form, cart)
+        place(oneentry_api, oneentry_config, storage, account, filled_form, cart, request=request)
         for _ in range(count)
     ]
     return [expect_status(p.answer)["id"] for p in placed]

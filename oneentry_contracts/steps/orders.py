@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.formcheck.formspec import REFUSAL
+from oneentry_contracts.recording.naming import scenario_template
 from oneentry_contracts.shop.values import Cart, CartLine, FilledForm, PlacedOrder, order_body
 from oneentry_contracts.steps import wording
 
@@ -65,8 +68,32 @@ def place_order(
     cart: Cart,
     oneentry_api: ContractApi,
     oneentry_config: Config,
+    request: pytest.FixtureRequest,
 ) -> PlacedOrder:
-    return place(oneentry_api, oneentry_config, storage, account, filled_form, cart)
+    return place(
+        oneentry_api, oneentry_config, storage, account, filled_form, cart, request=request
+    )
+
+
+def refused_form_data(placed: PlacedOrder, request: pytest.FixtureRequest) -> None:
+    """Fail this step, not a later Then, when createOrder refused the form data and the
+    scenario does not expect a refusal: the form sent is what the project does not accept."""
+    answer = placed.answer
+    message = answer.body.get("message") if isinstance(answer.body, dict) else None
+    text = " ".join(map(str, message)) if isinstance(message, list) else str(message or "")
+    if answer.status != 400 or "formData" not in text:
+        return
+    template = scenario_template(request.node)
+    if template is not None and any(REFUSAL.search(step.name) for step in template.steps):
+        return
+    pytest.fail(
+        f"createOrder in storage {placed.storage!r} refused the form data of form "
+        f"{placed.request.get('formIdentifier')!r}: {answer.status} {text}\n"
+        "How to fix: the project's form no longer accepts what this scenario sends. Run "
+        "`oneentry-contracts check-forms` (with --project for your project) to see each field "
+        "and its fix, then change the scenario's table or the form in the admin panel.",
+        pytrace=False,
+    )
 
 
 def place(
@@ -77,15 +104,21 @@ def place(
     form: FilledForm,
     cart: Cart,
     products: list[dict[str, Any]] | None = None,
+    *,
+    request: pytest.FixtureRequest | None = None,
 ) -> PlacedOrder:
-    """createOrder in `storage` for the form and cart; `products` replaces the cart's lines."""
+    """createOrder in `storage` for the form and cart; `products` replaces the cart's lines.
+    With the step's `request`, a refused form is this step's failure (`refused_form_data`)."""
     marker = oneentry_config.marker(storage)
     body = order_body(form, cart, oneentry_config.marker(account), oneentry_config.lang_code)
     if products is not None:
         body["products"] = products
-    return PlacedOrder(
+    placed = PlacedOrder(
         marker, body, oneentry_api.call("create_order", path={"marker": marker}, json=body)
     )
+    if request is not None:
+        refused_form_data(placed, request)
+    return placed
 
 
 @then(wording.ORDER_CREATED.text)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from oneentry_contracts.api.contract import ContractApi, expect_status
@@ -65,10 +66,19 @@ def place_signed(
     signed_cart: SignedCart,
     oneentry_api: ContractApi,
     oneentry_config: Config,
+    request: pytest.FixtureRequest,
 ) -> PlacedOrder:
     products = signed_cart.products()
+    cart = signed_cart.cart
     return place(
-        oneentry_api, oneentry_config, storage, account, filled_form, signed_cart.cart, products
+        oneentry_api,
+        oneentry_config,
+        storage,
+        account,
+        filled_form,
+        cart,
+        products,
+        request=request,
     )
 
 
