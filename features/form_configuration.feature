@@ -14,5 +14,6 @@ Feature: Form configuration
     Then every field the scenarios send is in its form with the same type
     And every required field of the forms is sent
     And every pinned value passes its field's validators
+    And every field left to faker gets a value its validators accept
     And every storage takes its scenarios' form and payment accounts
     And the sign-in form has the login and password fields the shop sends

@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from oneentry_contracts.api.client import OneEntryClient, make_http_client
@@ -70,18 +71,22 @@ def _live(spec: FormSpec, config: Config, url: str, token: str, user: Credential
             ],
         )
         if not response.ok:
-            partial = check(spec, read_snapshot(spec, client, config.lang_code, signed_in=False))
+            snapshot = read_snapshot(spec, client, config.lang_code, signed_in=False)
+            partial = check(spec, snapshot, config.lang_code)
             if any(f.kind == "auth" for f in partial):
                 return [*partial, _not_signed_in(spec, response.status)]
+            body = response.body
+            message = body.get("message") if isinstance(body, dict) else None
+            said = f": {json.dumps(message, ensure_ascii=False)}" if message else ""
             raise ConfigError(
                 # Never the login itself: a real customer's e-mail is as secret as a password.
                 f"signing in with the given login through provider {config.auth_provider!r} "
-                f"failed ({response.status}); storages and accounts need a logged-in user.\n"
-                "How to fix: check the login and password (--login/--password, or their "
+                f"failed ({response.status}{said}); storages and accounts need a logged-in "
+                "user.\nHow to fix: check the login and password (--login/--password, or their "
                 "variables) and [auth] in oneentry-contracts.toml",
                 key="auth",
             )
-        return check(spec, read_snapshot(spec, client, config.lang_code))
+        return check(spec, read_snapshot(spec, client, config.lang_code), config.lang_code)
 
 
 def _not_signed_in(spec: FormSpec, status: int) -> Finding:
@@ -114,7 +119,7 @@ def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> li
         password = _env(config, user.password_env, args.password, "--password")
         return _live(spec, config, args.url, token, Credentials(login, password))
     reader = CassetteReader(args.root / "cassettes")
-    return check(spec, read_snapshot(spec, reader, config.lang_code))
+    return check(spec, read_snapshot(spec, reader, config.lang_code), config.lang_code)
 
 
 def render(findings: list[Finding], console: Console) -> None:
@@ -125,11 +130,17 @@ def render(findings: list[Finding], console: Console) -> None:
         for column in ("severity", "form", "marker", "problem", "fix"):
             table.add_column(column, overflow="fold")
         for f in findings:
-            table.add_row(f"[{_STYLE[f.severity]}]{f.severity}", f.form, f.marker, f.problem, f.fix)
+            cells = (escape(text) for text in (f.form, f.marker, f.problem, f.fix))
+            table.add_row(f"[{_STYLE[f.severity]}]{f.severity}", *cells)
         console.print(table)
     console.print(
         f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"
     )
+
+
+def _paragraph(error: HarnessError) -> str:
+    """The error as one paragraph: its lines (what failed, where, how to fix) joined."""
+    return " ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         spec = read_spec(args.root / "features", config)
         findings = findings_for(args, spec, config)
     except HarnessError as error:
-        print(f"oneentry-contracts check-forms: {str(error).splitlines()[0]}", file=sys.stderr)
+        print(f"oneentry-contracts check-forms: {_paragraph(error)}", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "json":
         counts = Counter(f.severity for f in findings)

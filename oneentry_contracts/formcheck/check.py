@@ -18,18 +18,21 @@ params=)`: a `OneEntryClient` or a scenario's `ContractApi`) or from recorded ca
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.endpoints import ENDPOINTS
 from oneentry_contracts.errors import CassetteError, ConfigError, TransportError
-from oneentry_contracts.formcheck.formspec import FormSpec
+from oneentry_contracts.formcheck.fields import check_field
+from oneentry_contracts.formcheck.findings import KINDS, ORDER, Finding, FindingKind, Severity
+from oneentry_contracts.formcheck.formspec import FieldUse, FormSpec
 from oneentry_contracts.recording.cassettes import FAILED_SUFFIX, load_cassette_check
+from oneentry_contracts.shop.attrtypes import required
+from oneentry_contracts.shop.formdata import FormDataFaker
 
 __all__ = [
     "KINDS",
@@ -41,42 +44,6 @@ __all__ = [
     "check",
     "read_snapshot",
 ]
-
-Severity = Literal["error", "warning", "info"]
-FindingKind = Literal[
-    "missing_form",
-    "missing_field",
-    "type",
-    "required",
-    "hidden",
-    "list_value",
-    "length",
-    "email",
-    "missing_storage",
-    "storage_form",
-    "account",
-    "auth",
-    "unused",
-]
-KINDS: tuple[FindingKind, ...] = FindingKind.__args__  # type: ignore[attr-defined]
-_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One difference between the scenarios and the project's configuration."""
-
-    severity: Severity
-    kind: FindingKind
-    form: str
-    marker: str
-    problem: str
-    fix: str
-
-    def as_json(self) -> dict[str, str]:
-        """The finding as a JSON object (the `--format json` output)."""
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +71,34 @@ class _Caller(Protocol):
 # Reading the project
 
 
+_HINTS = {
+    401: "the call needs a signed-in user: check the user's credentials and [auth]",
+    403: (
+        "a 403 on every call means the app token is wrong: check ONEENTRY_APP_TOKEN (the "
+        "project's app token, from the admin panel's settings); on one call only, the entity "
+        "is closed or the user lacks a permission in the admin panel"
+    ),
+}
+
+
 def _body(response: ApiResponse) -> Any:
+    """The answer's body; `None` for a 404 (the project has no such thing). Any other refusal
+    is a `TransportError` with the API's own message, never the raw body or the host."""
     if response.status == 404:
         return None
     if not response.ok:
+        body = response.body
+        message = body.get("message") if isinstance(body, Mapping) else None
+        if isinstance(message, list):
+            message = "; ".join(map(str, message))
+        said = f": {json.dumps(message, ensure_ascii=False)}" if message else ""
+        path = urlsplit(response.url).path or response.endpoint.path
+        hint = _HINTS.get(response.status, "look at the message; the project may be down")
         raise TransportError(
-            f"{response.endpoint} answered {response.status}: {response.body!r}",
-            endpoint=str(response.endpoint),
-            url=response.url,
+            f"{response.endpoint.name} (GET {path}) answered {response.status}{said}. "
+            f"How to fix: {hint}.",
+            endpoint=response.endpoint.name,
+            url=path,
         )
     return response.body
 
@@ -200,16 +187,19 @@ class CassetteReader:
 # Comparing
 
 
-def check(spec: FormSpec, snapshot: Snapshot) -> list[Finding]:
-    """Every finding, errors first, each one once."""
+def check(spec: FormSpec, snapshot: Snapshot, lang_code: str = "en_US") -> list[Finding]:
+    """Every finding, errors first, each one once. Values left to faker are drawn as a
+    scenario draws them, in the faker locale of `lang_code`."""
+    faker = FormDataFaker(0, lang_code)
     findings: list[Finding] = []
     for form, fields in spec.forms.items():
-        findings += _check_form(form, fields, snapshot.forms.get(form))
+        everything = form in spec.all_required
+        findings += _check_form(form, fields, snapshot.forms.get(form), faker, everything)
     for order in spec.orders if snapshot.signed_in else ():
         findings += _check_order(order.form, order.storage, order.account, snapshot)
     findings += _check_auth(spec, snapshot)
     unique = list(dict.fromkeys(findings))
-    return sorted(unique, key=lambda f: _ORDER[f.severity])
+    return sorted(unique, key=lambda f: ORDER[f.severity])
 
 
 def _attributes(form: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -217,7 +207,11 @@ def _attributes(form: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 
 def _check_form(
-    form: str, fields: Mapping[str, Any], body: Mapping[str, Any] | None
+    form: str,
+    fields: Mapping[str, FieldUse],
+    body: Mapping[str, Any] | None,
+    faker: FormDataFaker,
+    all_required: bool = False,
 ) -> list[Finding]:
     if body is None:
         return [
@@ -231,6 +225,13 @@ def _check_form(
             )
         ]
     attributes = _attributes(body)
+    if all_required:  # "fills in every required field": each one is sent, drawn by faker
+        extra = {
+            marker: FieldUse(marker, "", f"every required field of {form!r}", (), True)
+            for marker, attribute in attributes.items()
+            if required(attribute) and marker not in fields
+        }
+        fields = {**fields, **extra}
     out: list[Finding] = []
     for marker, use in fields.items():
         attribute = attributes.get(marker)
@@ -249,11 +250,11 @@ def _check_form(
                 )
             )
             continue
-        out += _check_field(form, marker, use.type, use.pinned, attribute)
+        out += check_field(form, use, attribute, faker)
     for marker, attribute in attributes.items():
         if marker in fields:
             continue
-        if "requiredValidator" in (attribute.get("validators") or {}):
+        if required(attribute):
             out.append(
                 Finding(
                     "error",
@@ -277,107 +278,6 @@ def _check_form(
                 )
             )
     return out
-
-
-def _check_field(
-    form: str, marker: str, sent: str, pinned: Sequence[str], attribute: Mapping[str, Any]
-) -> list[Finding]:
-    kind = str(attribute.get("type"))
-    validators = attribute.get("validators") or {}
-    out: list[Finding] = []
-    if kind != sent:
-        out.append(
-            Finding(
-                "error",
-                "type",
-                form,
-                marker,
-                f"the scenarios send {marker!r} as {sent!r}, the form declares {kind!r}",
-                f"write type {kind!r} in the scenario tables, or correct the attribute's type",
-            )
-        )
-    if attribute.get("isVisible") is False:
-        out.append(
-            Finding(
-                "warning",
-                "hidden",
-                form,
-                marker,
-                f"{marker!r} is hidden in form {form!r} (isVisible: false) but the scenarios "
-                "send it",
-                "make the field visible in the admin panel, or drop it from the scenario tables",
-            )
-        )
-    for value in pinned:
-        out += _check_value(form, marker, kind, value, attribute, validators)
-    return out
-
-
-def _check_value(
-    form: str,
-    marker: str,
-    kind: str,
-    value: str,
-    attribute: Mapping[str, Any],
-    validators: Mapping[str, Any],
-) -> list[Finding]:
-    out: list[Finding] = []
-    if kind in ("list", "radioButton"):
-        options = [str(t.get("value")) for t in attribute.get("listTitles") or []]
-        if value not in options:
-            out.append(
-                Finding(
-                    "error",
-                    "list_value",
-                    form,
-                    marker,
-                    f"the pinned value {value!r} is not among the listTitles of {marker!r} "
-                    f"({', '.join(options) or 'none'})",
-                    f"pin one of: {', '.join(options) or '(add options to the field)'}",
-                )
-            )
-    low, high = _string_limits(validators.get("stringInspectionValidator"))
-    if kind == "string" and (len(value) < low or (high is not None and len(value) > high)):
-        bounds = f"{low}..{high if high is not None else ''}"
-        out.append(
-            Finding(
-                "error",
-                "length",
-                form,
-                marker,
-                f"the pinned value {value!r} has {len(value)} characters; "
-                f"stringInspectionValidator allows {bounds}",
-                f"pin a value of {bounds} characters, or correct the validator",
-            )
-        )
-    if validators.get("emailInspectionValidator") and not _EMAIL.match(value):
-        out.append(
-            Finding(
-                "error",
-                "email",
-                form,
-                marker,
-                f"the pinned value {value!r} of the e-mail field {marker!r} is not an e-mail",
-                "pin an address such as shopper@example.test, or leave the value to faker",
-            )
-        )
-    return out
-
-
-def _string_limits(raw: Any) -> tuple[int, int | None]:
-    if not isinstance(raw, Mapping):
-        return 0, None
-    numbers: dict[str, int] = {}
-    for key in ("stringMin", "stringMax", "stringLength"):
-        try:
-            number = int(str(raw.get(key) or 0))
-        except ValueError:
-            continue
-        if number > 0:
-            numbers[key] = number
-    if "stringLength" in numbers:
-        return numbers["stringLength"], numbers["stringLength"]
-    return numbers.get("stringMin", 0), numbers.get("stringMax")
 
 
 def _check_order(form: str, storage: str, account: str, snapshot: Snapshot) -> list[Finding]:

@@ -1,13 +1,14 @@
 """What the scenarios send, read from the feature files: forms, fields, storages, accounts.
 
 The feature files are the single source: `Given the shopper fills in the order form "F" with:`
-and its `| marker | type | value |` table name the fields, `When the shopper places the order
-in storage "S" paying by "A"` names the storage and the payment account. Scenario Outlines are
-expanded with gherkin's own pickle compiler, so every `Examples` row counts. A scenario that
-expects a refusal (a Then step "... is refused" or "... is not found") sends wrong things on
-purpose and is left out. Names go through
-`[markers]` of the config, exactly as the steps map them, so the result speaks the project's
-markers. `formcheck` compares this `FormSpec` with what the API answers.
+and its `| marker | type | value |` table name the fields (`... fills in every required field
+of the order form "F"` sends all the fields the live form requires), `When the shopper places
+the order in storage "S" paying by "A"` names the storage and the payment account. Scenario
+Outlines are expanded with gherkin's own pickle compiler, so every `Examples` row counts. A
+scenario that expects a refusal (a Then step "... is refused" or "... is not found") sends
+wrong things on purpose and is left out. Names go through `[markers]` of the config, exactly
+as the steps map them, so the result speaks the project's markers. `formcheck` compares this
+`FormSpec` with what the API answers.
 """
 
 from __future__ import annotations
@@ -28,14 +29,25 @@ from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.steps import wording
 
-__all__ = ["FORM_STEP", "ORDER_STEPS", "REFUSAL", "FieldUse", "FormSpec", "OrderUse", "read_spec"]
+__all__ = [
+    "FORM_STEP",
+    "ORDER_STEPS",
+    "REFUSAL",
+    "REQUIRED_STEP",
+    "FieldUse",
+    "FormSpec",
+    "OrderUse",
+    "read_spec",
+]
 
 # The step sentences are the steps' own (steps/wording.py). Every sentence that names a storage
 # and an account sends the last filled-in form there ("places the order in storage "S" at the
 # signed prices paying by "A"" too).
 FORM_STEP = wording.FILL_FORM.text
+REQUIRED_STEP = wording.FILL_REQUIRED.text
 ORDER_STEPS = tuple(sentence.text for sentence in wording.ORDER_SENTENCES)
 _FORM = parse.compile(FORM_STEP)
+_REQUIRED = parse.compile(REQUIRED_STEP)
 _ORDERS = tuple(parse.compile(text) for text in ORDER_STEPS)
 # A scenario that expects a refusal sends wrong things on purpose (features/errors.feature);
 # what it sends is not a requirement on the project's configuration.
@@ -44,12 +56,14 @@ REFUSAL = re.compile(r"\b(?:is|are) (?:refused|not found)\b")
 
 @dataclass(frozen=True, slots=True)
 class FieldUse:
-    """One field a form table sends: its marker, its type, and the values scenarios pin."""
+    """One field a form table sends: its marker, its type (`""`: the live attribute's), the
+    values scenarios pin, and whether some scenario leaves its value to faker."""
 
     marker: str
     type: str
     where: str
     pinned: tuple[str, ...] = ()
+    faked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,7 @@ class FormSpec:
     auth_provider: str = "email"
     login_marker: str = "email_reg"
     password_marker: str = "password_reg"
+    all_required: frozenset[str] = frozenset()  # forms filled in with every required field
 
     @property
     def storages(self) -> tuple[str, ...]:
@@ -111,6 +126,7 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
     forms: dict[str, dict[str, FieldUse]] = {}
     form_where: dict[str, str] = {}
     orders: list[OrderUse] = []
+    all_required: set[str] = set()
     for path in files:
         for pickle in _pickles(path):
             if any(
@@ -126,6 +142,11 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
                     current = config.marker(match["form"])
                     form_where.setdefault(current, where)
                     _add_fields(forms.setdefault(current, {}), _table(step), current, where, config)
+                elif (match := _REQUIRED.parse(text)) is not None:
+                    current = config.marker(match["form"])
+                    form_where.setdefault(current, where)
+                    forms.setdefault(current, {})
+                    all_required.add(current)
                 elif (match := _order_step(text)) is not None:
                     if current is None:
                         raise ConfigError(
@@ -144,6 +165,7 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
         config.auth_provider,
         config.login_marker,
         config.password_marker,
+        frozenset(all_required),
     )
 
 
@@ -155,17 +177,22 @@ def _order_step(text: str) -> Any:
 def _add_fields(
     fields: dict[str, FieldUse], rows: list[list[str]], form: str, where: str, config: Config
 ) -> None:
-    if not rows or "marker" not in rows[0] or "type" not in rows[0]:
+    if not rows or "marker" not in rows[0]:
         raise ConfigError(
-            f"{where}: the table of form {form!r} needs the columns 'marker' and 'type'"
+            f"{where}: the table of form {form!r} needs the column 'marker' "
+            "(and may have 'type' and 'value')"
         )
     header, *body = rows
     for row in body:
         cells = dict(zip(header, row, strict=True))
         marker = config.marker(cells["marker"])
-        value = cells.get("value", "")
+        value = cells.get("value", "").strip()
         old = fields.get(marker)
         pinned = (*(old.pinned if old else ()), *((value,) if value else ()))
         fields[marker] = FieldUse(
-            marker, cells["type"], old.where if old else where, tuple(dict.fromkeys(pinned))
+            marker,
+            cells.get("type", "").strip() or (old.type if old else ""),
+            old.where if old else where,
+            tuple(dict.fromkeys(pinned)),
+            (old.faked if old else False) or not value,
         )

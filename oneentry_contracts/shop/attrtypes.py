@@ -179,7 +179,7 @@ def value_problems(attribute: Mapping[str, Any], value: Any) -> list[Problem]:
             fix = "pin a value, or leave it to faker"
             return [Problem("required", "the value is empty but the field is required", fix)]
         return []
-    kind = str(attribute.get("type"))
+    kind, marker = str(attribute.get("type")), str(attribute.get("marker"))
     validators = attribute.get("validators") or {}
     if not isinstance(validators, Mapping):
         validators = {}
@@ -194,16 +194,19 @@ def value_problems(attribute: Mapping[str, Any], value: Any) -> list[Problem]:
                 out.append(
                     Problem(
                         "list_value",
-                        f"{chosen!r} is not among the listTitles ({', '.join(options) or 'none'})",
+                        f"{chosen!r} is not among the listTitles of {marker!r} "
+                        f"({', '.join(options) or 'none'})",
                         f"pin one of: {', '.join(options) or '(add options to the field)'}",
                     )
                 )
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        out += _string_problems(str(value), kind, validators)
+        out += _string_problems(str(value), kind, marker, validators)
     return out
 
 
-def _string_problems(text: str, kind: str, validators: Mapping[str, Any]) -> list[Problem]:
+def _string_problems(
+    text: str, kind: str, marker: str, validators: Mapping[str, Any]
+) -> list[Problem]:
     out: list[Problem] = []
     low, high = string_limits(validators.get("stringInspectionValidator"))
     if kind == "string" and (len(text) < low or (high is not None and len(text) > high)):
@@ -219,7 +222,7 @@ def _string_problems(text: str, kind: str, validators: Mapping[str, Any]) -> lis
         out.append(
             Problem(
                 "email",
-                f"{text!r} is not an e-mail (emailInspectionValidator)",
+                f"{text!r} of the e-mail field {marker!r} is not an e-mail",
                 "pin an address such as shopper@example.test, or leave the value to faker",
             )
         )

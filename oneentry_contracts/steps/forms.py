@@ -33,7 +33,7 @@ def fill_form(
 
 
 @given(
-    parsers.parse('the shopper fills in every required field of the order form "{form}"'),
+    parsers.parse(wording.FILL_REQUIRED.text),
     target_fixture="filled_form",
 )
 def fill_every_required(

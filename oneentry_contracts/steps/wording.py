@@ -56,7 +56,11 @@ FILL_FORM: Final = _given(
     'the shopper fills in the order form "{form}" with:',
     'the shopper fills in the order form "order" with:',
     table=("marker", "type", "value"),
-    optional=("value",),
+    optional=("type", "value"),
+)
+FILL_REQUIRED: Final = _given(
+    'the shopper fills in every required field of the order form "{form}"',
+    'the shopper fills in every required field of the order form "order"',
 )
 
 # orders
@@ -198,12 +202,13 @@ READ_CONFIGURATION: Final = _when(
 FIELDS_KNOWN: Final = _then("every field the scenarios send is in its form with the same type")
 REQUIRED_SENT: Final = _then("every required field of the forms is sent")
 PINNED_VALID: Final = _then("every pinned value passes its field's validators")
+FAKER_FITS: Final = _then("every field left to faker gets a value its validators accept")
 STORAGES_FIT: Final = _then("every storage takes its scenarios' form and payment accounts")
 SIGN_IN_FITS: Final = _then("the sign-in form has the login and password fields the shop sends")
 
 DOMAINS: Final[dict[str, tuple[Sentence, ...]]] = {
     "auth": (SIGNED_IN,),
-    "forms": (FILL_FORM,),
+    "forms": (FILL_FORM, FILL_REQUIRED),
     "orders": (CART_HOLDS, PLACE_ORDER, ORDER_CREATED, READ_ORDER, ORDER_MATCHES),
     "payments": (
         OPEN_SESSION,
@@ -256,6 +261,7 @@ DOMAINS: Final[dict[str, tuple[Sentence, ...]]] = {
         FIELDS_KNOWN,
         REQUIRED_SENT,
         PINNED_VALID,
+        FAKER_FITS,
         STORAGES_FIT,
         SIGN_IN_FITS,
     ),
