@@ -2,8 +2,9 @@
 
 Each problem is a 400 naming the offending item; the server reports the first one found, in
 this order: body shape, `formIdentifier`, `paymentAccountIdentifier`, each sent `formData`
-item (known marker, same type, length, e-mail, list option), required markers, products
-(non-empty, known, integer quantity >= 1, valid `signedPrice`), optional `statusIdentifier`.
+item (known marker, same type, number or date shape, length, e-mail, list option), required
+markers, products (non-empty, known, integer quantity >= 1, valid `signedPrice`), optional
+`statusIdentifier`.
 A line costs its `signedPrice` when one is given (it must be ours, for this product and this
 storage), otherwise the product's current price.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from oneentry_sandbox.config import Attribute, Form, Storage
@@ -56,10 +58,36 @@ def _empty(value: object) -> bool:
     return value is None
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_DATES = ("date", "dateTime", "time")
+
+
+def _check_shape(name: str, attr: Attribute, value: object) -> None:
+    """Numbers for integer/real/float (strings of digits too), `{fullDate: ISO, ...}` for
+    date/dateTime/time (reference §4, formData value formats)."""
+    if attr.type in ("integer", "real", "float"):
+        text = str(value).strip() if isinstance(value, str | int | float) else ""
+        ok = not isinstance(value, bool) and _NUMBER.fullmatch(text) is not None
+        if ok and attr.type == "integer":
+            ok = "." not in text
+        if not ok:
+            raise ApiError(400, f"{name} value must be a number ({attr.type})")
+    if attr.type in _DATES:
+        full = value.get("fullDate") if isinstance(value, Mapping) else None
+        try:
+            datetime.fromisoformat(str(full).replace("Z", "+00:00"))
+        except ValueError:
+            full = None
+        if not isinstance(full, str):
+            shape = "{fullDate, formattedValue, formatString}"
+            raise ApiError(400, f"{name} value must be a {attr.type} {shape}")
+
+
 def _check_value(form: Form, attr: Attribute, value: object) -> None:
     name = f"formData's marker '{attr.marker}'"
     if _empty(value):
         return
+    _check_shape(name, attr, value)
     if attr.type == "string" or attr.email:
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ApiError(400, f"{name} value must be a string")
