@@ -163,12 +163,19 @@ def _pinned_date(marker: str, kind: str, text: str) -> dict[str, str]:
             "formatString": format_string,
         }
     example = datetime(2025, 5, 1, 14, 30).strftime(accepted[0])
-    shown = " or ".join(a.replace("%", "").replace("Y", "YYYY") for a in accepted)
+    shown = " or ".join(_human(layout) for layout in accepted)
     raise ConfigError(
         f"the pinned value {text!r} of the {kind} field {marker!r} is not a {kind}.\n"
         f"How to fix: write it as {shown}, e.g. {example}.",
         key=marker,
     )
+
+
+def _human(layout: str) -> str:
+    """`%Y-%m-%d %H:%M` as `YYYY-MM-DD HH:mm`."""
+    for code, shown in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%H", "HH"), ("%M", "mm")):
+        layout = layout.replace(code, shown)
+    return layout
 
 
 def value_problems(attribute: Mapping[str, Any], value: Any) -> list[Problem]:

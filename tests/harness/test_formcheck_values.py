@@ -1,0 +1,250 @@
+"""check-forms knows what checkout refuses: pinned values against the live validators, fields
+no drawn value can meet, every SDK attribute type, the every-required step; and its output
+(brackets kept, a failure's cause kept, never a dict or the user's login)."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+import oneentry_contracts.steps.formcheck as formcheck_steps
+from oneentry_contracts.cli.formcheck_cmd import render
+from oneentry_contracts.cli.main import main
+from oneentry_contracts.config.settings import Config
+from oneentry_contracts.formcheck.check import KINDS, Finding, Snapshot, check
+from oneentry_contracts.formcheck.formspec import FormSpec, read_spec
+from oneentry_contracts.shop.attrtypes import ATTRIBUTE_TYPES
+from oneentry_sandbox import SandboxServer
+
+LOGIN, PASSWORD = "your-user@email.com", "123456"
+REQUIRED = {"requiredValidator": {"strict": True}}
+
+
+def _spec(tmp_path: Path, *steps: str) -> FormSpec:
+    body = "\n".join(f"    {line}" for step in steps for line in step.splitlines())
+    (tmp_path / "features").mkdir(exist_ok=True)
+    (tmp_path / "features" / "shop.feature").write_text(
+        f"Feature: Shop\n  Scenario: A purchase\n{body}\n", encoding="utf-8"
+    )
+    return read_spec(tmp_path / "features", Config())
+
+
+def _table(*rows: str) -> str:
+    return 'Given the shopper fills in the order form "order" with:\n' + "\n".join(
+        f"  {row}" for row in rows
+    )
+
+
+def _findings(spec: FormSpec, *attributes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    snapshot = Snapshot({"order": {"attributes": list(attributes)}}, signed_in=False)
+    found = [f for f in check(spec, snapshot) if f.kind != "auth"]
+    return [(f.severity, f.kind, f.marker) for f in found]
+
+
+def _one(spec: FormSpec, *attributes: dict[str, Any]) -> Finding:
+    snapshot = Snapshot({"order": {"attributes": list(attributes)}}, signed_in=False)
+    [finding] = [f for f in check(spec, snapshot) if f.kind != "auth"]
+    return finding
+
+
+def _name(**validators: Any) -> dict[str, Any]:
+    return {"marker": "name", "type": "string", "validators": {**REQUIRED, **validators}}
+
+
+def test_a_tightened_length_is_met_by_faker_but_not_by_a_longer_pin(tmp_path: Path) -> None:
+    limits = {"stringInspectionValidator": {"stringMax": "5"}}
+    faked = _spec(tmp_path, _table("| marker | type |", "| name | string |"))
+    assert _findings(faked, _name(**limits)) == []
+    pinned = _spec(tmp_path, _table("| marker | value |", "| name | Ada Lovelace |"))
+    finding = _one(pinned, _name(**limits))
+    assert (finding.kind, finding.marker) == ("length", "name")
+    assert finding.problem == (
+        "the pinned value 'Ada Lovelace' has 12 characters; stringInspectionValidator allows 0..5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("validators", "says"),
+    [
+        ({"stringInspectionValidator": {"stringMin": 10, "stringMax": 3}}, "stringMin 10"),
+        (
+            {"emailInspectionValidator": True, "stringInspectionValidator": {"stringMax": 4}},
+            "too short for any address",
+        ),
+        ({"regExpValidator": {"patternValue": r"\d{5}"}}, r"does not match regExpValidator"),
+    ],
+)
+def test_validators_no_drawn_value_meets_are_unfillable(
+    tmp_path: Path, validators: dict[str, Any], says: str
+) -> None:
+    spec = _spec(tmp_path, _table("| marker | type |", "| name | string |"))
+    finding = _one(spec, _name(**validators))
+    assert (finding.severity, finding.kind, finding.marker) == ("error", "unfillable", "name")
+    assert says in finding.problem
+    assert "shop.feature: A purchase" in finding.fix
+
+
+def test_a_pin_that_meets_the_pattern_is_fine(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, _table("| marker | value |", "| name | 12345 |"))
+    assert _findings(spec, _name(regExpValidator={"patternValue": r"\d{5}"})) == []
+
+
+def test_list_values(tmp_path: Path) -> None:
+    empty = {"marker": "delivery", "type": "list", "listTitles": [], "validators": REQUIRED}
+    spec = _spec(tmp_path, _table("| marker | type |", "| delivery | list |"))
+    finding = _one(spec, empty)
+    assert (finding.kind, finding.marker) == ("unfillable", "delivery")
+    assert "without options" in finding.problem
+    options = {**empty, "listTitles": [{"title": "Pickup", "value": "pickup"}]}
+    assert _findings(spec, options) == []
+    pinned = _spec(tmp_path, _table("| marker | value |", "| delivery | drone |"))
+    assert _findings(pinned, options) == [("error", "list_value", "delivery")]
+
+
+def test_dates_pinned_in_a_shape_checkout_refuses(tmp_path: Path) -> None:
+    day = {"marker": "day", "type": "date", "validators": REQUIRED}
+    good = _spec(tmp_path, _table("| marker | type | value |", "| day | date | 2025-12-31 |"))
+    assert _findings(good, day) == []
+    bad = _spec(tmp_path, _table("| marker | type | value |", "| day | date | 31/12/2025 |"))
+    finding = _one(bad, day)
+    assert (finding.kind, finding.marker) == ("value", "day")
+    assert "is not a date" in finding.problem
+    assert "YYYY-MM-DD" in finding.fix
+
+
+def test_a_number_pinned_for_an_integer_field(tmp_path: Path) -> None:
+    count = {"marker": "count", "type": "integer", "validators": {}}
+    spec = _spec(tmp_path, _table("| marker | value |", "| count | many |"))
+    assert _findings(spec, count) == [("error", "value", "count")]
+
+
+def test_a_changed_type(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, _table("| marker | type |", "| name | string |"))
+    finding = _one(spec, {"marker": "name", "type": "integer", "validators": REQUIRED})
+    assert (finding.kind, finding.marker) == ("type", "name")
+    assert "write type 'integer' in the scenario tables" in finding.fix
+
+
+def test_every_required_field_step_sends_them_all(tmp_path: Path) -> None:
+    spec = _spec(
+        tmp_path, 'Given the shopper fills in every required field of the order form "order"'
+    )
+    assert spec.all_required == frozenset({"order"})
+    day = {"marker": "day", "type": "dateTime", "validators": REQUIRED}
+    note = {"marker": "note", "type": "string", "validators": {}}
+    assert _findings(spec, _name(), day, note) == [("info", "unused", "note")]
+    table = _spec(tmp_path, _table("| marker | type |", "| name | string |"))
+    assert _findings(table, _name(), day) == [("error", "required", "day")]
+
+
+@pytest.mark.parametrize("kind", sorted(ATTRIBUTE_TYPES))
+def test_every_attribute_type_is_either_faked_or_must_be_pinned(tmp_path: Path, kind: str) -> None:
+    spec = _spec(
+        tmp_path, 'Given the shopper fills in every required field of the order form "order"'
+    )
+    attribute = {
+        "marker": "field",
+        "type": kind,
+        "validators": REQUIRED,
+        "listTitles": [{"title": "One", "value": "one"}],
+    }
+    found = [
+        f
+        for f in check(spec, Snapshot({"order": {"attributes": [attribute]}}, signed_in=False))
+        if f.kind != "auth"
+    ]
+    if ATTRIBUTE_TYPES[kind].fakeable:
+        assert found == []
+        return
+    [finding] = found
+    assert (finding.kind, finding.marker) == ("unfillable", "field")
+    assert repr(kind) in finding.problem
+    assert "pin its value as JSON" in finding.problem
+    pinned = _spec(tmp_path, _table("| marker | type | value |", f'| field | {kind} | ["x"] |'))
+    assert _findings(pinned, attribute) == []
+
+
+def test_every_error_kind_fails_a_step_of_the_form_configuration_feature() -> None:
+    source = inspect.getsource(formcheck_steps)
+    informational = {"hidden", "unused"}
+    assert [k for k in KINDS if k not in informational and f'"{k}"' not in source] == []
+
+
+def test_the_table_keeps_brackets() -> None:
+    finding = Finding(
+        "error",
+        "auth",
+        "-",
+        "[x]",
+        "no [bold]provider[/bold]",
+        "set [auth] provider; map it under [markers]",
+    )
+    console = Console(record=True, width=300, color_system=None)
+    render([finding], console)
+    text = console.export_text()
+    assert "set [auth] provider; map it under [markers]" in text
+    assert "no [bold]provider[/bold]" in text
+    assert "[x]" in text
+
+
+class _Proxy(BaseHTTPRequestHandler):
+    def _page(self) -> None:
+        body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        self.send_response(502)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _page
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _cli(root: Path, url: str, token: str) -> list[str]:
+    return ["check-forms", "--root", str(root), "--url", url, "--app-token", token,
+            "--login", LOGIN, "--password", PASSWORD]  # fmt: skip
+
+
+def test_failures_keep_their_cause_never_a_dict_or_the_login(
+    tmp_path: Path, proxy: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _spec(tmp_path, _table("| marker | type |", "| name | string |"))
+    with SandboxServer(app_token="the-right-app-token") as sandbox:
+        assert main(_cli(tmp_path, sandbox.base_url, "a-wrong-app-token")) == 2
+        forbidden = capsys.readouterr().err
+    assert main(_cli(tmp_path, proxy, "an-app-token")) == 2
+    html = capsys.readouterr().err
+    assert main(_cli(tmp_path, "http://127.0.0.1:9", "an-app-token")) == 2
+    unreachable = capsys.readouterr().err
+    assert 'answered 403: "' in forbidden
+    assert "app token is wrong" in forbidden
+    assert "an HTML page where JSON was expected" in html
+    assert "proxy" in html
+    assert "could not connect" in unreachable
+    for err in (forbidden, html, unreachable):
+        assert err.count("\n") == 1, err  # one paragraph
+        assert "{'" not in err
+        assert "statusCode" not in err
+        assert LOGIN not in err
+        assert "Traceback" not in err
