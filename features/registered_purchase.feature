@@ -50,3 +50,13 @@ Feature: Registered purchase
       | account |
       | cash    |
       | stripe  |
+
+  Scenario: A customer fills in every field the order form requires and pays by cash
+    Given the shopper fills in every required field of the order form "order"
+    And the cart holds:
+      | product   | quantity |
+      | Desk lamp | 1        |
+    When the shopper places the order in storage "orders" paying by "cash"
+    Then the order is created with the cart at catalogue prices
+    When the shopper reads the order back
+    Then the order read back matches the order created
