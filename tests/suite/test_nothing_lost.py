@@ -118,7 +118,7 @@ def test_two_workers_record_the_whole_suite_without_corrupting_a_cassette(
     assert _stray_files(suite.root / "cassettes") == []
     replay = suite.run()
     assert replay.code == 0, replay.output
-    assert "31 passed" in replay.output
+    assert "32 passed" in replay.output
 
 
 def test_a_cassette_that_cannot_be_written_is_named_and_the_run_goes_on(suite: SuiteCopy) -> None:

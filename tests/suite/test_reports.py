@@ -62,7 +62,7 @@ def test_report_of_a_run_with_failures(suite: SuiteCopy) -> None:
     # JUnit XML: every scenario a test case, exactly the two broken ones failed.
     suite_xml = _junit_suite(folder)
     assert suite_xml is not None
-    assert (suite_xml.get("tests"), suite_xml.get("failures")) == ("31", "2")
+    assert (suite_xml.get("tests"), suite_xml.get("failures")) == ("32", "2")
     failed = sorted(
         case.get("name", "")
         for case in suite_xml.iter("testcase")
@@ -75,7 +75,7 @@ def test_report_of_a_run_with_failures(suite: SuiteCopy) -> None:
     # Cucumber JSON: every scenario with its steps; the failing step marked failed.
     features = json.loads((folder / "cucumber.json").read_text(encoding="utf-8"))
     scenarios = {e["name"]: e for f in features for e in f["elements"]}
-    assert len(scenarios) == 31
+    assert len(scenarios) == 32
     assert all(s["steps"] for s in scenarios.values())
     storage = [(s["name"], s["result"]["status"]) for s in scenarios[STORAGE_SCENARIO]["steps"]]
     assert storage[-1] == (
@@ -140,15 +140,15 @@ def test_pytest_option_writes_the_same_reports_with_workers(suite: SuiteCopy) ->
     assert done.returncode == 0, done.stdout + done.stderr
     folder = suite.root / "r"
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert len(report["scenarios"]) == 31
+    assert len(report["scenarios"]) == 32
     assert all(s["outcome"] == "passed" and s["steps"] for s in report["scenarios"])
     assert all(step["outcome"] == "passed" for s in report["scenarios"] for step in s["steps"])
     suite_xml = _junit_suite(folder)
     assert suite_xml is not None
-    assert suite_xml.get("tests") == "31"
+    assert suite_xml.get("tests") == "32"
     assert (
         len([e for f in json.loads((folder / "cucumber.json").read_text()) for e in f["elements"]])
-        == 31
+        == 32
     )
     assert (folder / "report.html").is_file()
 

@@ -10,7 +10,7 @@ import sys
 
 from tests.suite.conftest import ROOT, SuiteCopy
 
-SCENARIOS = 31
+SCENARIOS = 32
 _PASSED = re.compile(r"^(features/.+?::.+?) PASSED", re.MULTILINE)
 
 
