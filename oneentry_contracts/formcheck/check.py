@@ -18,7 +18,7 @@ params=)`: a `OneEntryClient` or a scenario's `ContractApi`) or from recorded ca
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -194,7 +194,9 @@ def check(spec: FormSpec, snapshot: Snapshot, lang_code: str = "en_US") -> list[
     findings: list[Finding] = []
     for form, fields in spec.forms.items():
         everything = form in spec.all_required
-        findings += _check_form(form, fields, snapshot.forms.get(form), faker, everything)
+        findings += _check_form(
+            form, fields, snapshot.forms.get(form), faker, everything, spec.tables.get(form)
+        )
     for order in spec.orders if snapshot.signed_in else ():
         findings += _check_order(order.form, order.storage, order.account, snapshot)
     findings += _check_auth(spec, snapshot)
@@ -212,6 +214,7 @@ def _check_form(
     body: Mapping[str, Any] | None,
     faker: FormDataFaker,
     all_required: bool = False,
+    spec_tables: Sequence[tuple[str, frozenset[str]]] | None = None,
 ) -> list[Finding]:
     if body is None:
         return [
@@ -251,21 +254,32 @@ def _check_form(
             )
             continue
         out += check_field(form, use, attribute, faker)
+    tables = spec_tables or ()
     for marker, attribute in attributes.items():
-        if marker in fields:
-            continue
-        if required(attribute):
+        lacking = [where for where, sent in tables if marker not in sent]
+        if required(attribute) and (lacking or marker not in fields):
+            shown = (
+                f"the table of {lacking[0]} does not send"
+                if len(lacking) == 1
+                else f"{len(lacking)} scenario tables do not send (first: {lacking[0]})"
+                if lacking
+                else ""
+            )
             out.append(
                 Finding(
                     "error",
                     "required",
                     form,
                     marker,
-                    f"form {form!r} requires {marker!r}, which no scenario sends",
+                    f"form {form!r} requires {marker!r}, which " + (shown or "no scenario sends"),
                     f"add | {marker} | {attribute.get('type')} | to the form tables of "
-                    f"{form!r}, or make the field optional in the admin panel",
+                    f"{form!r}, or make the field optional in the admin panel (or fill the "
+                    "form in with 'the shopper fills in every required field of the order "
+                    f'form "{form}"\')',
                 )
             )
+        elif marker in fields:
+            continue
         else:
             out.append(
                 Finding(

@@ -87,6 +87,8 @@ class FormSpec:
     login_marker: str = "email_reg"
     password_marker: str = "password_reg"
     all_required: frozenset[str] = frozenset()  # forms filled in with every required field
+    # per form, each table that fills it in: (where, the markers it sends)
+    tables: Mapping[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
 
     @property
     def storages(self) -> tuple[str, ...]:
@@ -127,6 +129,7 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
     form_where: dict[str, str] = {}
     orders: list[OrderUse] = []
     all_required: set[str] = set()
+    tables: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for path in files:
         for pickle in _pickles(path):
             if any(
@@ -141,7 +144,10 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
                 if (match := _FORM.parse(text)) is not None:
                     current = config.marker(match["form"])
                     form_where.setdefault(current, where)
-                    _add_fields(forms.setdefault(current, {}), _table(step), current, where, config)
+                    sent = _add_fields(
+                        forms.setdefault(current, {}), _table(step), current, where, config
+                    )
+                    tables.setdefault(current, []).append((where, sent))
                 elif (match := _REQUIRED.parse(text)) is not None:
                     current = config.marker(match["form"])
                     form_where.setdefault(current, where)
@@ -166,6 +172,7 @@ def read_spec(features: Path | Iterable[Path], config: Config) -> FormSpec:
         config.login_marker,
         config.password_marker,
         frozenset(all_required),
+        {form: tuple(uses) for form, uses in tables.items()},
     )
 
 
@@ -176,13 +183,15 @@ def _order_step(text: str) -> Any:
 
 def _add_fields(
     fields: dict[str, FieldUse], rows: list[list[str]], form: str, where: str, config: Config
-) -> None:
+) -> frozenset[str]:
+    """Add one table's fields to the form's; returns the markers this table sends."""
     if not rows or "marker" not in rows[0]:
         raise ConfigError(
             f"{where}: the table of form {form!r} needs the column 'marker' "
             "(and may have 'type' and 'value')"
         )
     header, *body = rows
+    sent: set[str] = set()
     for row in body:
         cells = dict(zip(header, row, strict=True))
         marker = config.marker(cells["marker"])
@@ -196,3 +205,5 @@ def _add_fields(
             tuple(dict.fromkeys(pinned)),
             (old.faked if old else False) or not value,
         )
+        sent.add(marker)
+    return frozenset(sent)

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.config.settings import Config
-from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.shop.attrtypes import pinned_value
+from oneentry_contracts.errors import ConfigError, FormConfigMismatch
+from oneentry_contracts.shop.attrtypes import pinned_value, required
 from oneentry_contracts.shop.formdata import FormDataFaker
 from oneentry_contracts.shop.values import FilledForm
 
@@ -41,11 +41,10 @@ def read_form(api: _Caller, form: str, lang_code: str) -> list[Mapping[str, Any]
     """The live attributes of form `form` (its marker), in the API's order."""
     response = api.call("form", path={"marker": form}, params={"langCode": lang_code})
     if response.status == 404:
-        raise ConfigError(
+        raise FormConfigMismatch(
             f"the project has no form {form!r} (GET /api/content/forms/marker/{form} answered "
             f"404).\nHow to fix: create the form in the admin panel or map its name under "
-            f"[markers] in oneentry-contracts.toml; {_CHECK}.",
-            key=form,
+            f"[markers] in oneentry-contracts.toml; {_CHECK}."
         )
     body = response.body
     if not response.ok or not isinstance(body, Mapping):
@@ -93,11 +92,31 @@ def fill_from_table(
         if attribute is None or attribute.get("type") != kind:
             attribute = {"marker": marker, "type": kind, "validators": {}}  # as the shop says
         cell = cells.get("value", "")
-        value = pinned_value(marker, kind, cell) if cell.strip() else faker.value(attribute)
+        value = pinned_value(marker, kind, cell) if cell.strip() else _drawn(faker, form, attribute)
         entries.append({"marker": marker, "type": kind, "value": value})
     return FilledForm(form, tuple(entries))
 
 
 def fill_required(faker: FormDataFaker, form: str, live: Sequence[Mapping[str, Any]]) -> FilledForm:
     """Every required field of the live form, in form order, each drawn by faker."""
-    return FilledForm(form, tuple(faker.fill(live, only_required=True)))
+    entries = [
+        {
+            "marker": str(a.get("marker")),
+            "type": str(a.get("type")),
+            "value": _drawn(faker, form, a),
+        }
+        for a in live
+        if required(a)
+    ]
+    return FilledForm(form, tuple(entries))
+
+
+def _drawn(faker: FormDataFaker, form: str, attribute: Mapping[str, Any]) -> Any:
+    """Faker's value; a live attribute no drawn value can meet is the project's problem (a
+    `FormConfigMismatch`, the scenario fails), not a mistake in what the user wrote."""
+    try:
+        return faker.value(attribute)
+    except ConfigError as error:
+        raise FormConfigMismatch(
+            f"form {form!r}: {error}\n(`oneentry-contracts check-forms` lists every such field)"
+        ) from None

@@ -25,15 +25,22 @@ def read_configuration(
     return tuple(check(spec, snapshot, oneentry_config.lang_code))
 
 
+def _lines(findings: list[Finding]) -> str:
+    return "\n".join(
+        f"  - {f.form} / {f.marker}: {f.problem}\n    How to fix: {f.fix}" for f in findings
+    )
+
+
 def _no_errors(findings: tuple[Finding, ...], *kinds: FindingKind) -> None:
+    """Fail on errors of these kinds, listing the other errors too: the scenario stops at its
+    first failing Then, and the later ones would have had more to say."""
     errors = [f for f in findings if f.severity == "error" and f.kind in kinds]
     if errors:  # the findings are the whole story: no traceback of this helper
+        others = [f for f in findings if f.severity == "error" and f.kind not in kinds]
+        also = f"\nand, checked by the next steps:\n{_lines(others)}" if others else ""
         pytest.fail(
-            "form configuration drift:\n"
-            + "\n".join(
-                f"  - {f.form} / {f.marker}: {f.problem}\n    How to fix: {f.fix}" for f in errors
-            )
-            + "\n(`oneentry-contracts check-forms` prints the same findings as a table)",
+            f"form configuration drift:\n{_lines(errors)}{also}\n"
+            "(`oneentry-contracts check-forms` prints the same findings as a table)",
             pytrace=False,
         )
 

@@ -12,13 +12,14 @@ import pytest
 from oneentry_contracts.api.client import ApiResponse
 from oneentry_contracts.api.endpoints import ENDPOINTS
 from oneentry_contracts.config.settings import Config
-from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.errors import ConfigError, FormConfigMismatch
 from oneentry_contracts.shop.attrtypes import ATTRIBUTE_TYPES, pinned_value, value_problems
 from oneentry_contracts.shop.fill import fill_from_table, fill_required, read_form
 from oneentry_contracts.shop.formdata import SUPPORTED_TYPES, FormDataFaker
 
+REQUIRED = {"requiredValidator": {"strict": True}}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ORDER = [
+ORDER: list[dict[str, Any]] = [
     {
         "marker": "name",
         "type": "string",
@@ -79,7 +80,7 @@ def test_read_form_asks_the_form_by_marker_in_the_language() -> None:
 
 
 def test_read_form_refusals_keep_the_cause() -> None:
-    with pytest.raises(ConfigError, match=r"(?s)no form 'order'.*check-forms"):
+    with pytest.raises(FormConfigMismatch, match=r"(?s)no form 'order'.*check-forms"):
         read_form(FakeApi(404, {"statusCode": 404, "message": "Not found"}), "order", "en_US")
     with pytest.raises(ConfigError, match=r"\(403: Resource is closed\)") as caught:
         read_form(FakeApi(403, {"statusCode": 403, "message": "Resource is closed"}), "o", "en_US")
@@ -188,3 +189,18 @@ def test_pinned_value_refuses_a_date_it_cannot_read_and_broken_json() -> None:
         pinned_value("day", "date", "tomorrow")
     with pytest.raises(ConfigError, match="looks like JSON"):
         pinned_value("file", "file", "[{oops")
+
+
+def test_a_live_field_no_value_can_meet_is_the_projects_problem() -> None:
+    mail = {
+        "marker": "contact",
+        "type": "string",
+        "validators": {**REQUIRED, "emailInspectionValidator": True,
+                       "stringInspectionValidator": {"stringMax": 4}},
+    }  # fmt: skip
+    with pytest.raises(FormConfigMismatch, match=r"(?s)form 'order': .*'contact'.*check-forms"):
+        fill_from_table(
+            FormDataFaker(1), Config(), "order", [mail], _table("|marker|", "|contact|")
+        )
+    with pytest.raises(FormConfigMismatch, match="too short for any address"):
+        fill_required(FormDataFaker(1), "order", [mail])

@@ -248,3 +248,26 @@ def test_failures_keep_their_cause_never_a_dict_or_the_login(
         assert "statusCode" not in err
         assert LOGIN not in err
         assert "Traceback" not in err
+
+
+def test_the_every_required_step_does_not_excuse_a_table_that_leaves_a_field_out(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "shop.feature").write_text(
+        "Feature: Shop\n"
+        "  Scenario: Everything\n"
+        '    Given the shopper fills in every required field of the order form "order"\n'
+        "  Scenario: By the table\n"
+        '    Given the shopper fills in the order form "order" with:\n'
+        "      | marker |\n"
+        "      | name   |\n",
+        encoding="utf-8",
+    )
+    spec = read_spec(tmp_path / "features", Config())
+    day = {"marker": "day", "type": "date", "validators": REQUIRED}
+    finding = _one(spec, _name(), day)
+    assert (finding.kind, finding.marker) == ("required", "day")
+    assert finding.problem == (
+        "form 'order' requires 'day', which the table of shop.feature: By the table does not send"
+    )
