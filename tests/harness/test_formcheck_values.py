@@ -4,6 +4,7 @@ no drawn value can meet, every SDK attribute type, the every-required step; and 
 
 from __future__ import annotations
 
+import copy
 import inspect
 import threading
 from collections.abc import Iterator
@@ -12,19 +13,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 import oneentry_contracts.steps.formcheck as formcheck_steps
+import oneentry_sandbox
+from oneentry_contracts.api.client import OneEntryClient, make_http_client
 from oneentry_contracts.cli.formcheck_cmd import render
 from oneentry_contracts.cli.main import main
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.formcheck.check import KINDS, Finding, Snapshot, check
 from oneentry_contracts.formcheck.formspec import FormSpec, read_spec
 from oneentry_contracts.shop.attrtypes import ATTRIBUTE_TYPES
-from oneentry_sandbox import SandboxServer
+from oneentry_contracts.shop.fill import fill_required, read_form
+from oneentry_contracts.shop.formdata import FormDataFaker, wrap_form_data
+from oneentry_sandbox import SandboxServer, parse_project
 
 LOGIN, PASSWORD = "your-user@email.com", "123456"
 REQUIRED = {"requiredValidator": {"strict": True}}
+DEFAULT: dict[str, Any] = yaml.safe_load(
+    (Path(oneentry_sandbox.__file__).parent / "default_project.yaml").read_text(encoding="utf-8")
+)
 
 
 def _spec(tmp_path: Path, *steps: str) -> FormSpec:
@@ -271,3 +282,85 @@ def test_the_every_required_step_does_not_excuse_a_table_that_leaves_a_field_out
     assert finding.problem == (
         "form 'order' requires 'day', which the table of shop.feature: By the table does not send"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The promise, as a property: when check-forms finds no error, checkout accepts what is sent
+
+_KINDS = ["string", "string", "text", "integer", "real", "date", "dateTime", "time", "list",
+          "radioButton", "timeInterval", "file", "entity"]  # fmt: skip
+_LIMIT = st.sampled_from([0, 0, 1, 3, 5, 8, 12, 40])
+
+
+@st.composite
+def _order_form(draw: st.DrawFn) -> list[dict[str, Any]]:
+    attributes = []
+    for index in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(_KINDS))
+        attribute: dict[str, Any] = {
+            "marker": f"{draw(st.sampled_from(['field', 'email', 'phone', 'name']))}_{index}",
+            "type": kind,
+            "position": index + 1,
+            "required": draw(st.booleans()),
+        }
+        if kind == "string":
+            attribute.update(
+                string_min=draw(_LIMIT),
+                string_max=draw(_LIMIT),
+                string_length=draw(st.sampled_from([0, 0, 0, 2, 10])),
+                email=draw(st.booleans()),
+            )
+        if kind in ("list", "radioButton"):
+            count = draw(st.integers(0, 3))
+            attribute["options"] = [{"title": f"O{i}", "value": f"o{i}"} for i in range(count)]
+        attributes.append(attribute)
+    return attributes
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(app_token="property-app-token", deterministic=True) as running:
+        yield running
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(attributes=_order_form(), seed=st.integers(0, 2**63 - 1))
+def test_no_error_from_check_forms_means_checkout_accepts(
+    sandbox: SandboxServer, attributes: list[dict[str, Any]], seed: int
+) -> None:
+    project = copy.deepcopy(DEFAULT)
+    next(f for f in project["forms"] if f["identifier"] == "order")["attributes"] = attributes
+    sandbox.state.project = parse_project(project)
+    sandbox.state.reset()
+    with make_http_client(5.0) as http:
+        client = OneEntryClient(sandbox.base_url, "property-app-token", http=http)
+        auth = [
+            {"marker": "email_reg", "value": LOGIN},
+            {"marker": "password_reg", "value": PASSWORD},
+        ]
+        assert client.login("email", auth).ok
+        form = client.call("form", path={"marker": "order"}).body
+        spec = FormSpec(forms={"order": {}}, all_required=frozenset({"order"}))
+        errors = [
+            f
+            for f in check(spec, Snapshot({"order": form}, signed_in=False))
+            if f.severity == "error" and f.kind != "auth"
+        ]
+        if errors:
+            assert all(f.kind == "unfillable" for f in errors), errors
+            event("check-forms: unfillable")
+            return
+        event("check-forms: no error, order placed")
+        filled = fill_required(FormDataFaker(seed), "order", read_form(client, "order", "en_US"))
+        body = {
+            "formIdentifier": "order",
+            "paymentAccountIdentifier": "cash",
+            "formData": wrap_form_data(filled.entries, "en_US"),
+            "products": [{"productId": 1, "quantity": 1}],
+        }
+        answer = client.call("create_order", path={"marker": "orders"}, json=body)
+    assert answer.status == 200, (answer.body, filled.entries, attributes)
