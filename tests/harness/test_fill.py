@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +205,9 @@ def test_a_live_field_no_value_can_meet_is_the_projects_problem() -> None:
         )
     with pytest.raises(FormConfigMismatch, match="too short for any address"):
         fill_required(FormDataFaker(1), "order", [mail])
+
+
+def test_the_readme_lists_what_is_sent_for_every_type() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for info in ATTRIBUTE_TYPES.values():
+        assert f"| `{info.name}` | {info.sends.replace('|', '/')} |" in readme, info.name
