@@ -107,7 +107,8 @@ def is_empty(value: Any) -> bool:
 
 
 def string_limits(raw: Any) -> tuple[int, int | None]:
-    """`stringInspectionValidator` as (min, max); strings, `0` and `""` as the API sends them."""
+    """`stringInspectionValidator` as (min, max), `stringLength` counted in; strings, `0` and
+    `""` as the API sends them."""
     if not isinstance(raw, Mapping):
         return 0, None
     numbers: dict[str, int] = {}
@@ -118,9 +119,11 @@ def string_limits(raw: Any) -> tuple[int, int | None]:
             continue
         if number > 0:
             numbers[key] = number
-    if "stringLength" in numbers:
-        return numbers["stringLength"], numbers["stringLength"]
-    return numbers.get("stringMin", 0), numbers.get("stringMax")
+    low, high = numbers.get("stringMin", 0), numbers.get("stringMax")
+    if "stringLength" in numbers:  # the server checks all three
+        exact = numbers["stringLength"]
+        return max(low, exact), exact if high is None else min(high, exact)
+    return low, high
 
 
 def pinned_value(marker: str, kind: str, cell: str) -> Any:

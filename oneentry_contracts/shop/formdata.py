@@ -286,9 +286,17 @@ def _limits(marker: str, raw: Any) -> _Limits:
             ) from None
         if number > 0:
             numbers[key] = number
-    if "stringLength" in numbers:
-        return _Limits(numbers["stringLength"], numbers["stringLength"])
     low, high = numbers.get("stringMin", 0), numbers.get("stringMax")
+    exact = numbers.get("stringLength")
+    if exact is not None:  # the server checks all three (an exact length, and min and max)
+        if low > exact or (high is not None and high < exact):
+            raise ConfigError(
+                f"form attribute {marker!r}: stringLength {exact} is outside stringMin {low} .. "
+                f"stringMax {high if high is not None else ''}; no value can satisfy all.\n"
+                "How to fix: correct the validator in the admin panel.",
+                key=marker,
+            )
+        return _Limits(exact, exact)
     if high is not None and low > high:
         raise ConfigError(
             f"form attribute {marker!r}: stringMin {low} is greater than stringMax {high}; "

@@ -203,6 +203,8 @@ def test_string_lengths_are_honoured(
     n = exact if isinstance(exact, int) and exact > 0 else None
     if n is None and hi is not None and lo > hi:
         return  # contradictory: covered by test_contradictory_limits_fail
+    if n is not None and (lo > n or (hi is not None and hi < n)):
+        return  # an exact length outside min..max: covered by test_contradictory_limits_fail
     if marker == "email" and (n or hi or 99) < 8:
         return  # too short for any address: covered by test_too_short_email_fails
     validator = {
@@ -265,6 +267,11 @@ def test_contradictory_limits_fail() -> None:
     validators = {"stringInspectionValidator": {"stringMin": "10", "stringMax": "3"}}
     with pytest.raises(ConfigError, match="stringMin 10 is greater than stringMax 3"):
         FormDataFaker(1).value({"marker": "x", "type": "string", "validators": validators})
+    exact = {"stringInspectionValidator": {"stringLength": 2, "stringMax": "1"}}
+    with pytest.raises(
+        ConfigError, match=r"stringLength 2 is outside stringMin 0 \.\. stringMax 1;"
+    ):
+        FormDataFaker(1).value({"marker": "x", "type": "string", "validators": exact})
 
 
 def test_too_short_email_fails() -> None:
