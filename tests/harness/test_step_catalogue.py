@@ -101,7 +101,7 @@ def test_the_command_lists_every_domain_with_parameters_tables_and_examples(
     for domain in STEP_MODULES:
         assert f"\n{domain}\n{'-' * len(domain)}\n" in f"\n{out}"
     assert 'Given the shopper fills in the order form "{form}" with:' in out
-    assert "table:      | marker | type | value (optional) |" in out
+    assert "table:      | marker | type (optional) | value (optional) |" in out
     assert "parameters: count: integer, storage: text, account: text" in out
     assert 'example:    When the customer asks for a refund of 1 × "Cosmo"' in out
     assert out == render_text(catalogue())
