@@ -81,19 +81,31 @@ def dump_json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def make_http_client(timeout: float | httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.Client:
+def make_http_client(
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
     """The one `httpx.Client` of a test session: explicit timeouts, one SSL context, no redirects.
 
     A redirect from the API is a misconfigured project URL, so it reaches the caller as a
-    response instead of being followed.
+    response instead of being followed. With a `transport` (a replay's), nothing is sent, so no
+    SSL context is made and no proxy is read from the environment.
     """
     if not isinstance(timeout, httpx.Timeout):
         timeout = httpx.Timeout(timeout)
+    headers = {"User-Agent": "oneentry-contracts"}
+    if transport is not None:
+        return httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            trust_env=False,
+            follow_redirects=False,
+            headers=headers,
+        )
     return httpx.Client(
         timeout=timeout,
         verify=httpx.create_ssl_context(),
         follow_redirects=False,
-        headers={"User-Agent": "oneentry-contracts"},
+        headers=headers,
     )
 
 

@@ -49,6 +49,7 @@ from oneentry_contracts.recording import vcr as recording
 from oneentry_contracts.recording.cassettes import SaveGate, failed_recording_path
 from oneentry_contracts.recording.naming import cassette_name, scenario_template, slug
 from oneentry_contracts.recording.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
+from oneentry_contracts.recording.replay import ReplayTransport, Tape
 from oneentry_contracts.recording.scrub import REDACTED, REDACTED_KEYS, Scrubber, ScrubConfig
 from oneentry_contracts.schemas.store import SchemaStore
 from oneentry_contracts.shop.formdata import FormDataFaker, seed_for
@@ -193,9 +194,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"cassettes/{feature}/{name}.yaml.\nHow to fix: give the scenario outline a "
                 "title that uses every <placeholder> of its examples, so each example differs."
             )
-        item.add_marker(pytest.mark.vcr)
         if _mode(config) == "replay":
-            item.add_marker(pytest.mark.block_network)  # a replay never reaches any network
+            # answered by recording/replay.py's transport, not vcrpy; and never by any network
+            item.add_marker(pytest.mark.block_network)
+        else:
+            item.add_marker(pytest.mark.vcr)
         item.user_properties.append(("feature", feature))
 
 
@@ -229,9 +232,17 @@ def oneentry_mode(pytestconfig: pytest.Config) -> Mode:
 
 
 @pytest.fixture(scope="session")
-def oneentry_http(oneentry_config: Config) -> Iterator[httpx.Client]:
-    """One HTTP client (and one SSL context) for the whole session."""
-    with make_http_client(oneentry_config.timeout) as client:
+def oneentry_replay_transport(oneentry_mode: Mode) -> ReplayTransport | None:
+    """In a replay, the transport that answers from each scenario's cassette (`oneentry_tape`)."""
+    return ReplayTransport() if oneentry_mode == "replay" else None
+
+
+@pytest.fixture(scope="session")
+def oneentry_http(
+    oneentry_config: Config, oneentry_replay_transport: ReplayTransport | None
+) -> Iterator[httpx.Client]:
+    """One HTTP client (and one SSL context) for the whole session; a replay's has no network."""
+    with make_http_client(oneentry_config.timeout, oneentry_replay_transport) as client:
         yield client
 
 
@@ -343,6 +354,9 @@ def vcr_config(
     that failed is raised here, after pytest-recording's `vcr` (which needs these settings, so
     is torn down first) has closed the cassette and vcrpy has let go of httpx.
     """
+    if oneentry_mode == "replay":
+        yield {}  # a replay does not go through vcrpy; pytest-recording's block_network reads this
+        return
     node = request.node
     recording_now = oneentry_mode == "record"
     gate = SaveGate(
@@ -352,15 +366,6 @@ def vcr_config(
         root=request.config.rootpath,
     )
     settings = recording.vcr_config(oneentry_scrubber, record_mode=record_mode, gate=gate)
-    extra = oneentry_config.scrub_values or oneentry_config.scrub_env
-    extra = extra or oneentry_config.scrub_patterns or oneentry_config.scrub_keys
-    if oneentry_mode == "replay" and record_mode == "none" and not extra:
-        # vcrpy runs both hooks on every interaction it loads and every request it matches. A
-        # replay writes nothing, its cassettes are scrubbed already and it sends placeholders
-        # only, so scrubbing again matches the same way; it cost about a tenth of a scenario.
-        # Not with a [scrub] list: it may scrub what the scenarios send (form data), which the
-        # request must then be scrubbed of to match its recording.
-        del settings["before_record_request"], settings["before_record_response"]
     if recording_now:
         cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
         failed_recording_path(cassette).unlink(missing_ok=True)  # an earlier attempt's, now stale
@@ -380,6 +385,46 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
     template = scenario_template(request.node)
     return cassette_name(request.node, template) if template else slug(request.node.name)
+
+
+def _scrubs_what_is_sent(config: Config) -> bool:
+    """A [scrub] list may scrub what the scenarios send (form data): a replay must then scrub
+    the request too, to match its recording. Otherwise the cassettes hold placeholders, and so
+    do the requests, and scrubbing again would change nothing."""
+    return bool(
+        config.scrub_values or config.scrub_env or config.scrub_patterns or config.scrub_keys
+    )
+
+
+@pytest.fixture
+def oneentry_tape(
+    request: pytest.FixtureRequest,
+    oneentry_mode: Mode,
+    oneentry_config: Config,
+    vcr_cassette_dir: str,
+    default_cassette_name: str,
+    oneentry_scrubber: Scrubber,
+) -> Tape | None:
+    """In a replay, the scenario's cassette, parsed (a missing one is a CassetteError)."""
+    if oneentry_mode != "replay":
+        return None
+    cassette_path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
+    shown = str(cassette_path.relative_to(request.config.rootpath))
+    command = rerecord_command(request.node)
+    if not cassette_path.is_file():
+        raise CassetteError(
+            f"No cassette for this scenario: {shown}\n"
+            f"How to fix:\n  - record it against the sandbox: {command}",
+            cassette=shown,
+        )
+    scrubber = oneentry_scrubber if _scrubs_what_is_sent(oneentry_config) else None
+    return Tape.load(
+        cassette_path,
+        shown=shown,
+        rerecord_command=command,
+        root=request.config.rootpath,
+        scrubber=scrubber,
+    )
 
 
 def retry_policy(config: Config, mode: Mode) -> RetryPolicy:
@@ -403,19 +448,16 @@ def oneentry_api(
     vcr_cassette_dir: str,
     default_cassette_name: str,
     oneentry_scrubber: Scrubber,
+    oneentry_replay_transport: ReplayTransport | None,
 ) -> Iterator[ContractApi]:
     """The scenario's schema-checked API; in replay, the cassette must exist and be used up."""
     cassette_path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
     shown = str(cassette_path.relative_to(request.config.rootpath))
     command = rerecord_command(request.node)
-    if oneentry_mode == "replay" and not cassette_path.is_file():
-        raise CassetteError(
-            f"No cassette for this scenario: {shown}\n"
-            f"How to fix:\n  - record it against the sandbox: {command}",
-            cassette=shown,
-        )
-    request.getfixturevalue("oneentry_fresh_target")
-    cassette = request.getfixturevalue("vcr")
+    tape: Tape | None = request.getfixturevalue("oneentry_tape")
+    if oneentry_replay_transport is None:
+        request.getfixturevalue("oneentry_fresh_target")
+        request.getfixturevalue("vcr")
     client = OneEntryClient(
         oneentry_target.base_url,
         oneentry_target.app_token,
@@ -426,7 +468,13 @@ def oneentry_api(
     )
     strict = oneentry_config.strict  # --oneentry-strict is a command-line override of it
     origin = shown if oneentry_mode != "live" else oneentry_config.host_placeholder
-    yield ContractApi(client, oneentry_schemas, origin, strict, command)
-    passed = not request.node.stash.get(CALL_FAILED, True)
-    if oneentry_mode == "replay" and cassette is not None and passed:
-        recording.check_all_played(cassette, cassette_path=shown, rerecord_command=command)
+    if oneentry_replay_transport is None or tape is None:
+        yield ContractApi(client, oneentry_schemas, origin, strict, command)
+        return
+    oneentry_replay_transport.tape = tape
+    try:
+        yield ContractApi(client, oneentry_schemas, origin, strict, command)
+    finally:
+        oneentry_replay_transport.tape = None
+    if not request.node.stash.get(CALL_FAILED, True):  # passed: now every recording was used?
+        tape.check_all_played()

@@ -39,6 +39,7 @@ __all__ = [
     "json_diff",
     "load_cassette_check",
     "pytest_recording_configure",
+    "same_json_body",
     "vcr_config",
     "write_atomically",
 ]
@@ -102,6 +103,14 @@ def json_body(r1: Any, r2: Any) -> None:
     raise AssertionError("\n".join(_describe_diffs(recorded, sent)))
 
 
+def same_json_body(r1: Any, r2: Any) -> bool:
+    """`json_body`'s verdict without its description: the same bytes, or equal parsed JSON."""
+    raw1, raw2 = _raw_body(r1), _raw_body(r2)
+    if raw1 == raw2:
+        return True
+    return _canonical(_parsed_body(r1)) == _canonical(_parsed_body(r2))
+
+
 def configure_vcr(vcr: Any) -> None:
     """Register the `json_body` matcher on a `vcr.VCR`, as `vcr_config`'s `match_on` needs,
     after checking that it takes the per-cassette persister `vcr_config` sets."""
@@ -144,7 +153,11 @@ def vcr_config(
 def explain_replay_failure(
     exc: CannotOverwriteExistingCassetteException, *, cassette_path: str, rerecord_command: str
 ) -> CassetteError:
-    """vcrpy's "can't play back" as a CassetteError: the request, the closest recording, the fix."""
+    """vcrpy's "can't play back" as a CassetteError: the request, the closest recording, the fix.
+
+    `exc` may also be what `replay.Tape` raises from: anything with vcrpy's `cassette`,
+    `failed_request`, `reason` and `similar_requests`.
+    """
     cassette = exc.cassette
     sent = _filtered(cassette, exc.failed_request)
     reason, similar = compat.replay_failure(exc)
