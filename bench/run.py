@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,11 +31,11 @@ from bench.load import LoadResult, run_load
 from bench.measure import BenchError, Measurement, run_logged, run_measured
 from bench.profiling import profile_harness
 from bench.report import Report, build_report, write_readme
-from bench.suites import ROOT, baseline_project, harness_project
+from bench.suites import ROOT, baseline_project, floor_project, harness_project
 
 __all__ = ["VARIANTS", "main"]
 
-VARIANTS: Final = ("harness", "baseline", "live", "xdist")
+VARIANTS: Final = ("harness", "floor", "baseline", "live", "xdist")
 README: Final = Path(__file__).resolve().parent / "README.md"
 
 
@@ -82,6 +83,9 @@ def harness_args(root: Path, mode: str) -> list[str]:
 def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Path]:
     if variant == "harness":
         return _pytest(*harness_args(harness, "replay")), harness
+    if variant == "floor":
+        floor = harness.with_name(harness.name.replace("harness-", "floor-"))
+        return _pytest(*harness_args(floor, "replay")), floor
     if variant == "xdist":
         return _pytest(*harness_args(harness, "replay"), "-n", "2"), harness
     if variant == "live":
@@ -143,6 +147,8 @@ def prepare(work: Path, sizes: Sequence[int], env: dict[str, str], log: Path) ->
         if size != largest:
             harness_project(work / f"harness-{size}", size, cassettes_from=recorded)
             baseline_project(work / f"baseline-{size}", size, base_top / "cassettes")
+        floor_project(work / f"floor-{size}", size, cassettes_from=recorded)
+    harness_project(work / "cli-1", 1, cassettes_from=recorded)  # the CLI's fixed cost
     return {size: work / f"harness-{size}" for size in sizes}
 
 
@@ -172,6 +178,33 @@ def measure_all(
                     flush=True,
                 )
     return results
+
+
+def measure_cli(work: Path, repeat: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """Wall times of `oneentry-contracts --help` and of a one-scenario replay (its fixed cost),
+    each run `repeat` times after one warm-up run."""
+    one = work / "cli-1"
+    runs = {
+        "help_s": [sys.executable, "-m", "oneentry_contracts.cli", "--help"],
+        "one_scenario_s": [
+            sys.executable,
+            "-m",
+            "oneentry_contracts.cli",
+            "run",
+            "--root",
+            str(one),
+        ],
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for name, command in runs.items():
+        for attempt in range(repeat + 1):
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=one, env=env, capture_output=True, check=False)
+            if done.returncode != 0:
+                raise BenchError(f"{' '.join(command[2:])} failed: {done.stdout[-500:]!r}")
+            if attempt:  # the first is the warm-up
+                times[name].append(time.perf_counter() - started)
+    return times
 
 
 def sandbox_load(clients: int, seconds: float) -> LoadResult:
@@ -213,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"building and recording suites of {', '.join(map(str, args.sizes))} in {work}")
         prepare(work, args.sizes, env, log)
         results = measure_all(work, args.sizes, args.repeat, env, log)
+        cli = measure_cli(work, args.repeat, env)
         profile = (
             profile_harness(work / f"harness-{max(args.sizes)}", env, log) if args.profile else None
         )
@@ -237,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         profile=profile,
         load_test=load,
+        cli=cli,
     )
     print(report.markdown)
     if args.json:

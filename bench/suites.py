@@ -5,6 +5,7 @@ conftest) into a scratch folder and writes one feature whose Examples table has 
 example makes the seven exchanges of `features/guest_purchase.feature` (sign in, read a product,
 create the order, open, update and find the payment session, read the order back).
 
+`floor_project` is a harness project whose answers come from memory (`floor_conftest.py`).
 `baseline_project` writes the same N purchases as plain pytest tests (no Gherkin, no harness
 plugin): httpx under vcrpy, bodies checked with the harness's compiled `SchemaStore`.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "baseline_project",
     "cassette_name",
     "feature_text",
+    "floor_project",
     "harness_project",
     "rows",
 ]
@@ -139,6 +141,13 @@ def harness_project(target: Path, count: int, cassettes_from: Path | None = None
     if cassettes_from is not None:
         for row in rows(count):
             shutil.copy2(cassettes_from / cassette_name(row), cassettes / cassette_name(row))
+    return target
+
+
+def floor_project(target: Path, count: int, cassettes_from: Path) -> Path:
+    """The harness project with its answers served from memory (bench/floor_conftest.py)."""
+    harness_project(target, count, cassettes_from)
+    shutil.copy2(HERE / "floor_conftest.py", target / "features" / "conftest.py")
     return target
 
 

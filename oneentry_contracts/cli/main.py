@@ -16,11 +16,15 @@
 `--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
 
 Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
+
+Only the chosen subcommand's module is imported (`COMMANDS`), so `--help` and every command
+start without the others' imports (pytest, jsonschema, faker, httpx, rich).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -29,47 +33,90 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-import pytest
-from rich.console import Console
-from rich.table import Table
-
-from oneentry_contracts.api.preflight import check_project
-from oneentry_contracts.cli.config_cmd import (
-    add_config_arguments,
-    add_init_arguments,
-    add_setting_arguments,
-    config_main,
-    init_main,
-    overrides,
-)
-from oneentry_contracts.cli.evolution_cmd import add_arguments as add_infer_arguments
-from oneentry_contracts.cli.evolution_cmd import run as infer_main
-from oneentry_contracts.cli.formcheck_cmd import add_arguments as add_check_forms_arguments
-from oneentry_contracts.cli.formcheck_cmd import run as check_forms_main
-from oneentry_contracts.cli.steps_cmd import add_arguments as add_steps_arguments
-from oneentry_contracts.cli.steps_cmd import run as steps_main
-from oneentry_contracts.config.settings import CONFIG_FILE, LiveSettings, resolve
 from oneentry_contracts.errors import HarnessError
-from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
-from oneentry_contracts.recording.audit import add_arguments as add_audit_arguments
-from oneentry_contracts.recording.audit import main as audit_main
-from oneentry_contracts.reporting.progress import Progress, run_with_progress
-from oneentry_contracts.reporting.report import prepare_report_dir
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from oneentry_contracts.reporting.progress import Progress
+
+__all__ = ["COMMANDS", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
 
 
-def _parser() -> argparse.ArgumentParser:
+class Command(NamedTuple):
+    """A subcommand: its help line, and the module with its arguments and its entry point."""
+
+    help: str
+    module: str
+    add_arguments: str = "add_arguments"
+    main: str = "main"
+
+
+COMMANDS: Final = {
+    "run": Command(
+        "run the scenario suite (replay by default)", __name__, "add_run_arguments", "run_main"
+    ),
+    "check-forms": Command(
+        "compare the forms, storages and accounts scenarios use with the API",
+        "oneentry_contracts.cli.formcheck_cmd",
+        main="run",
+    ),
+    "audit-cassettes": Command(
+        "scan cassettes and reports for secrets", "oneentry_contracts.recording.audit"
+    ),
+    "config": Command(
+        "show every setting's effective value and where it came from",
+        "oneentry_contracts.cli.config_cmd",
+        "add_config_arguments",
+        "config_main",
+    ),
+    "init": Command(
+        "write a commented starter oneentry-contracts.toml",
+        "oneentry_contracts.cli.config_cmd",
+        "add_init_arguments",
+        "init_main",
+    ),
+    "infer-schema": Command(
+        "propose a response kind's schema from the recorded answers",
+        "oneentry_contracts.cli.evolution_cmd",
+        main="run",
+    ),
+    "steps": Command(
+        "list every standard step sentence, by domain",
+        "oneentry_contracts.cli.steps_cmd",
+        main="run",
+    ),
+}
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is one), if any."""
+    return next((word for word in argv if word in COMMANDS), None)
+
+
+def _parser(chosen: str | None) -> argparse.ArgumentParser:
+    """The command's parser; only the chosen subcommand gets (and imports) its arguments."""
     parser = argparse.ArgumentParser(
         prog="oneentry-contracts",
         description="Contract tests and purchase scenarios for OneEntry shops.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="run the scenario suite (replay by default)")
+    for name, command in COMMANDS.items():
+        sub = commands.add_parser(name, help=command.help)
+        if name == chosen:
+            getattr(importlib.import_module(command.module), command.add_arguments)(sub)
+    return parser
+
+
+def add_run_arguments(run: argparse.ArgumentParser) -> None:
+    """The arguments of `run`."""
+    from oneentry_contracts.cli.config_cmd import add_setting_arguments
+
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--record", action="store_true", help="re-record every cassette")
     mode.add_argument("--live", action="store_true", help="talk to the API, record nothing")
@@ -109,28 +156,12 @@ def _parser() -> argparse.ArgumentParser:
         help="write junit.xml, cucumber.json and report.html (+ report.json) into DIR",
     )
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
-    check_forms = commands.add_parser(
-        "check-forms", help="compare the forms, storages and accounts scenarios use with the API"
-    )
-    add_check_forms_arguments(check_forms)
-    audit = commands.add_parser("audit-cassettes", help="scan cassettes and reports for secrets")
-    add_audit_arguments(audit)
-    config = commands.add_parser(
-        "config", help="show every setting's effective value and where it came from"
-    )
-    add_config_arguments(config)
-    init = commands.add_parser("init", help=f"write a commented starter {CONFIG_FILE}")
-    add_init_arguments(init)
-    infer = commands.add_parser(
-        "infer-schema", help="propose a response kind's schema from the recorded answers"
-    )
-    add_infer_arguments(infer)
-    steps = commands.add_parser("steps", help="list every standard step sentence, by domain")
-    add_steps_arguments(steps)
-    return parser
 
 
 def _pytest_args(args: argparse.Namespace) -> list[str]:
+    from oneentry_contracts.cli.config_cmd import overrides
+    from oneentry_contracts.reporting.report import prepare_report_dir
+
     root: Path = args.root
     if not (root / "features").is_dir():
         raise HarnessError(
@@ -189,6 +220,9 @@ def _run_pytest(
     """Run pytest in a child process: its exit code, per-feature outcomes and the notes on
     cassettes kept because their scenario failed while recording; with `progress`, show which
     scenario and step runs while it runs."""
+    from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
+    from oneentry_contracts.reporting.progress import run_with_progress
+
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
@@ -216,6 +250,8 @@ def _summary(
     """The final table; after a recording also, of the passed scenarios, how many cassettes were
     re-recorded (created or changed) and how many came out byte for byte unchanged, and which
     cassettes were kept because their scenario failed while recording."""
+    from rich.table import Table
+
     table = Table(title="Scenarios")
     table.add_column("feature")
     columns = ["passed", "failed", "skipped"]
@@ -251,20 +287,24 @@ def _summary(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `oneentry-contracts` console script."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_chosen(words)).parse_args(words)
+    command = COMMANDS[args.command]
+    code: int = getattr(importlib.import_module(command.module), command.main)(args)
+    return code
+
+
+def run_main(args: argparse.Namespace) -> int:
+    """`oneentry-contracts run`: check the settings, then run pytest in a child process."""
+    import pytest
+    from rich.console import Console
+
+    from oneentry_contracts.api.preflight import check_project
+    from oneentry_contracts.cli.config_cmd import overrides
+    from oneentry_contracts.config.settings import LiveSettings, resolve
+    from oneentry_contracts.reporting.progress import Progress
+
     console = Console(stderr=False)
-    args = _parser().parse_args(argv)
-    if args.command == "audit-cassettes":
-        return audit_main(args)
-    if args.command == "check-forms":
-        return check_forms_main(args)
-    if args.command == "config":
-        return config_main(args)
-    if args.command == "init":
-        return init_main(args)
-    if args.command == "infer-schema":
-        return infer_main(args)
-    if args.command == "steps":
-        return steps_main(args)
     try:
         # Fail fast, before pytest starts, on a broken file, variable or --set.
         config = resolve(args.root, overrides(args)).config
