@@ -7,10 +7,16 @@ initial state before a test.
 
 `tests/quickstart` clones the repository and runs the README's `uv run pytest -q` in the clone,
 with `ONEENTRY_QUICKSTART_CLONE` set. That inner run proves a newcomer's command installs,
-collects and passes; the tests that re-run the whole project through the CLI (`tests/suite`),
-the benchmark's smoke run and the 20-second load test would only repeat, at several minutes'
-cost, what the outer run (the same commit) does anyway. In the clone they are skipped, with
-that reason; everywhere else they run.
+collects and passes; running the whole suite there again would only repeat, at minutes' cost,
+what the outer run (the same commit) does anyway. So the clone runs the scenarios
+(`features/`), the public API's tests and the quickstart's own checks (`CLONE_RUNS`), and
+deselects every other test, saying so; everywhere else every test runs.
+
+`uv run pytest` with no paths (the whole suite, the README's second command) runs in two
+pytest-xdist workers (`WORKERS`) unless `-n` is given: most of its time is spent in child
+processes and in waiting on them, and the tests share no state across modules (each module
+starts its own sandbox; `xdist_group` marks keep together tests that must share a worker).
+A run given paths, or `-n 0`, stays in one process.
 """
 
 from __future__ import annotations
@@ -25,17 +31,43 @@ from oneentry_sandbox import SandboxServer
 
 NESTED = "ONEENTRY_QUICKSTART_CLONE"
 _HERE = Path(__file__).resolve().parent
-OUTER_ONLY = (_HERE / "suite", _HERE / "bench", _HERE / "sandbox" / "test_sandbox_load.py")
-REASON = "run by the outer test session; the quickstart clone only proves the command works"
+CLONE_RUNS = (
+    _HERE.parent / "features",
+    _HERE / "harness" / "test_public_api.py",
+    _HERE / "quickstart",
+)
+WORKERS = 2
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which turns the option into workers
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The whole suite (no paths given) in `WORKERS` xdist workers, if `-n` is not given."""
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    if not whole_suite or os.environ.get("PYTEST_XDIST_WORKER") or os.environ.get(NESTED):
+        return  # (the quickstart clone runs a handful of tests: quicker in one process)
+    if getattr(config.option, "numprocesses", 0) is not None:  # -n given, or no xdist at all
+        return
+    if config.option.collectonly or config.getoption("usepdb", False):
+        return
+    config.option.numprocesses = WORKERS
+    if config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+def in_clone_run(path: Path) -> bool:
+    """Whether the quickstart clone's `uv run pytest -q` runs the tests in `path`."""
+    path = path.resolve()
+    return any(path == part or part in path.parents for part in CLONE_RUNS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not os.environ.get(NESTED):
         return
-    for item in items:
-        path = item.path.resolve()
-        if any(path == part or part in path.parents for part in OUTER_ONLY):
-            item.add_marker(pytest.mark.skip(reason=REASON))
+    kept = [item for item in items if in_clone_run(item.path)]
+    dropped = [item for item in items if not in_clone_run(item.path)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="module")
