@@ -78,7 +78,8 @@ def failed_recording_path(cassette: Path) -> Path:
 
 
 class _DeterministicYaml:
-    """vcrpy serializer: sorted keys, readable UTF-8, the pure-Python emitter everywhere."""
+    """vcrpy serializer: sorted keys, readable UTF-8, the pure-Python emitter everywhere; read
+    back with libyaml's safe loader."""
 
     @staticmethod
     def serialize(cassette_dict: dict[str, Any]) -> str:
@@ -93,7 +94,9 @@ class _DeterministicYaml:
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
-        return compat.yaml_deserialize(cassette_string)
+        """libyaml's safe loader where available: what `serialize` writes, and nothing that
+        constructs Python objects (vcrpy's own loader allows a few; no cassette here has any)."""
+        return yaml.load(cassette_string, Loader=_LOADER)  # noqa: S506  # a safe loader
 
 
 class AtomicPersister:

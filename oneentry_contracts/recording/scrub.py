@@ -28,10 +28,8 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import SplitResult, quote, urlsplit
-
-from vcr.request import Request  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.recording.placeholders import (
@@ -52,6 +50,9 @@ from oneentry_contracts.recording.spellings import (
     host_spellings,
     secret_spellings,
 )
+
+if TYPE_CHECKING:  # vcrpy is imported where it records; a replay does without it
+    from vcr.request import Request  # type: ignore[import-untyped]
 
 __all__ = [
     "APP_TOKEN_PLACEHOLDER",

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import httpx
-from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
 from oneentry_contracts.errors import HarnessError, SchemaViolation
 from oneentry_contracts.recording.scrub import Scrubber
@@ -42,6 +41,8 @@ def exchange_of(step: str, response: httpx.Response, scrubber: Scrubber) -> Exch
         response_body = response.content
     except httpx.ResponseNotRead:
         response_body = b""
+    from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
+
     raw_request = VcrRequest(
         request.method, str(request.url), request.content or None, dict(request.headers)
     )

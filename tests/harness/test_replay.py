@@ -6,7 +6,10 @@ replays it both ways, through vcrpy and through `ReplayTransport`, and compares.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,3 +155,33 @@ def test_an_empty_cassette_file_is_no_recording(tmp_path: Path) -> None:
     with pytest.raises(CassetteError) as caught:
         replay(path, purchase())
     assert str(caught.value).startswith("No recording for this scenario")
+
+
+PROBE = """
+import sys
+
+def pytest_sessionfinish(session):
+    loaded = sorted(name for name in sys.modules if name == "vcr" or name.startswith("vcr."))
+    print("vcr modules:", len(loaded))
+"""
+
+
+def test_a_replay_of_the_suite_never_loads_vcrpy(tmp_path: Path) -> None:
+    """Nothing is patched: the replay answers through httpx's transport alone."""
+    (tmp_path / "vcr_probe.py").write_text(PROBE, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-q", "-s", "-p", "vcr_probe",
+            str(root / "features"), "--rootdir", str(root),
+            "--oneentry-mode=replay", "--record-mode=none", "--block-network",
+        ],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "vcr modules: 0" in done.stdout
