@@ -19,6 +19,7 @@ and the run report and progress `observe.py`: plugin modules this one registers.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import shlex
 from collections.abc import Generator, Iterator, Mapping
@@ -200,6 +201,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else:
             item.add_marker(pytest.mark.vcr)
         item.user_properties.append(("feature", feature))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Take everything alive after collection out of the garbage collector's sight.
+
+    The modules, plugins, steps, schemas and collected items of a run live until it ends, yet
+    every full collection walked them all again: several per run, three more at its end
+    (pytest's unraisable-exception check), in every xdist worker, about a third of a
+    replay's time. Frozen (`gc.freeze`), they are never collected, and they were never going
+    to be; whatever the scenarios create is collected as before.
+    """
+    gc.freeze()
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
