@@ -9,9 +9,15 @@ pytest-bdd keeps, for every scenario until the end of the session:
   registers them with pytest under the item and never removes them), holding the value: the
   orders, sessions and answers of every scenario of the run.
 
+- for the call and the teardown report, the scenario serialised again
+  (`test_report_context_registry`, weakly keyed by the report, which pytest's terminal
+  summary keeps to the end): read only while the report is logged, by the Cucumber JSON and
+  the Gherkin terminal reporter.
+
 In an 800-scenario replay that was ~40% of the objects alive at the end, which every full
 garbage collection walks and the interpreter frees at exit, in every xdist worker too
-(bench/README.md). `release(item)` drops both once the item's run protocol is over.
+(bench/README.md). `release(item)` drops the first two once the item's run protocol is over,
+`release_report(report)` the third once the report has been logged.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import pytest
 
 from oneentry_contracts.pytest_plugin import compat
 
-__all__ = ["release"]
+__all__ = ["release", "release_report"]
 
 
 def release(item: pytest.Item) -> None:
@@ -28,3 +34,9 @@ def release(item: pytest.Item) -> None:
     compat.scenario_reports().pop(item, None)
     for by_node in compat.fixtures_by_node(item.session).values():  # where pytest-bdd put them
         by_node.pop(item, None)
+
+
+def release_report(report: pytest.TestReport) -> None:
+    """Forget pytest-bdd's copy of the scenario attached to a test report that was logged."""
+    contexts: Any = getattr(reporting, "test_report_context_registry", {})
+    contexts.pop(report, None)

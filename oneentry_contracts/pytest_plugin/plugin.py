@@ -216,6 +216,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+@pytest.hookimpl(trylast=True)  # after the Cucumber JSON and the Gherkin reporter read it
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    bddrelease.release_report(report)
+
+
 @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     try:

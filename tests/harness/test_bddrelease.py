@@ -61,6 +61,19 @@ def pytest_runtest_protocol(item, nextitem):
             bddrelease.release(item)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logreport(report):
+    if OPTIONS.get("release"):
+        bddrelease.release_report(report)
+
+
+OPTIONS = {}
+
+
+def pytest_configure(config):
+    OPTIONS["release"] = config.getoption("--release")
+
+
 def pytest_addoption(parser):
     parser.addoption("--release", action="store_true")
 
@@ -74,8 +87,9 @@ def pytest_sessionfinish(session):
         for node in manager._arg2node2fixturedefs.get(name, {})
         if node in session.items
     ]
+    copies = len(reporting.test_report_context_registry)
     with open("kept.json", "w") as out:
-        json.dump({"reports": len(kept), "values": len(values)}, out)
+        json.dump({"reports": len(kept), "values": len(values), "copies": copies}, out)
 """
 
 
@@ -97,12 +111,13 @@ def _kept(pytester: pytest.Pytester, *args: str) -> dict[str, int]:
 
 
 def test_pytest_bdd_keeps_every_scenario_without_it(project: pytest.Pytester) -> None:
-    """The premise: without the release, pytest-bdd keeps three reports and six values."""
-    assert _kept(project) == {"reports": 3, "values": 6}
+    """The premise: without the release, pytest-bdd keeps three scenario reports, six values
+    and a copy of the scenario for each call and teardown report pytest keeps."""
+    assert _kept(project) == {"reports": 3, "values": 6, "copies": 6}
 
 
 def test_a_finished_scenario_leaves_nothing_behind(project: pytest.Pytester) -> None:
-    assert _kept(project, "--release") == {"reports": 0, "values": 0}
+    assert _kept(project, "--release") == {"reports": 0, "values": 0, "copies": 0}
 
 
 def test_the_cucumber_report_still_has_every_step(project: pytest.Pytester) -> None:
