@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from oneentry_contracts.api.endpoints import ENDPOINTS, ERROR_SCHEMA
 from oneentry_contracts.errors import ConfigError, SchemaViolation
@@ -305,6 +306,8 @@ def test_every_file_is_a_constraining_schema_with_its_id(path: Path) -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == f"{BASE_URI}{name}.json"
     assert set(schema) - {"$schema", "$id", "title", "description", "$comment"}
+    # A run does not check the shipped schemas against the meta-schema (SchemaStore.load): here.
+    Draft202012Validator.check_schema(schema)
 
 
 def test_default_store_is_loaded_once() -> None:
