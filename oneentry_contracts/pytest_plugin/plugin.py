@@ -13,13 +13,14 @@ cassettes hold. `--oneentry-target=project` reads the environment. The sandbox t
 sandbox process the plugin starts (`api/sandbox.py`), so this library never imports it.
 
 Cassette names come from `naming.py`; how outcomes and errors are reported is `outcomes.py`,
-and the run report and progress `observe.py`: plugin modules this one registers.
+the run report and progress `observe.py`, and the replay's transport and cassettes
+`replaying.py` (a replay goes through httpx's transport, not vcrpy, which only records):
+plugin modules this one registers.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import shlex
 from collections.abc import Generator, Iterator, Mapping
@@ -43,7 +44,7 @@ from oneentry_contracts.config.settings import (
     UserRole,
     resolve,
 )
-from oneentry_contracts.errors import CassetteError, ConfigError, HarnessError
+from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.pytest_plugin import bddrelease, compat, outcomes, steplookup, vcrprobes
 from oneentry_contracts.pytest_plugin.outcomes import CALL_FAILED, RECORDING, SCRUBBER, Recording
 from oneentry_contracts.recording import vcr as recording
@@ -62,6 +63,7 @@ __all__ = ["Mode", "Target"]
 # vocabulary is one plugin module per domain.
 pytest_plugins = [
     "oneentry_contracts.pytest_plugin.observe",
+    "oneentry_contracts.pytest_plugin.replaying",
     *(f"oneentry_contracts.steps.{domain}" for domain in STEP_MODULES),
 ]
 
@@ -203,19 +205,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.user_properties.append(("feature", feature))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Take everything alive after collection out of the garbage collector's sight.
-
-    The modules, plugins, steps, schemas and collected items of a run live until it ends, yet
-    every full collection walked them all again: several per run, three more at its end
-    (pytest's unraisable-exception check), in every xdist worker, about a third of a
-    replay's time. Frozen (`gc.freeze`), they are never collected, and they were never going
-    to be; whatever the scenarios create is collected as before.
-    """
-    gc.freeze()
-
-
 @pytest.hookimpl(trylast=True)  # after the Cucumber JSON and the Gherkin reporter read it
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     bddrelease.release_report(report)
@@ -248,12 +237,6 @@ def oneentry_schemas(pytestconfig: pytest.Config) -> SchemaStore:
 @pytest.fixture(scope="session")
 def oneentry_mode(pytestconfig: pytest.Config) -> Mode:
     return _mode(pytestconfig)
-
-
-@pytest.fixture(scope="session")
-def oneentry_replay_transport(oneentry_mode: Mode) -> ReplayTransport | None:
-    """In a replay, the transport that answers from each scenario's cassette (`oneentry_tape`)."""
-    return ReplayTransport() if oneentry_mode == "replay" else None
 
 
 @pytest.fixture(scope="session")
@@ -404,46 +387,6 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
 def default_cassette_name(request: pytest.FixtureRequest) -> str:
     template = scenario_template(request.node)
     return cassette_name(request.node, template) if template else slug(request.node.name)
-
-
-def _scrubs_what_is_sent(config: Config) -> bool:
-    """A [scrub] list may scrub what the scenarios send (form data): a replay must then scrub
-    the request too, to match its recording. Otherwise the cassettes hold placeholders, and so
-    do the requests, and scrubbing again would change nothing."""
-    return bool(
-        config.scrub_values or config.scrub_env or config.scrub_patterns or config.scrub_keys
-    )
-
-
-@pytest.fixture
-def oneentry_tape(
-    request: pytest.FixtureRequest,
-    oneentry_mode: Mode,
-    oneentry_config: Config,
-    vcr_cassette_dir: str,
-    default_cassette_name: str,
-    oneentry_scrubber: Scrubber,
-) -> Tape | None:
-    """In a replay, the scenario's cassette, parsed (a missing one is a CassetteError)."""
-    if oneentry_mode != "replay":
-        return None
-    cassette_path = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
-    shown = str(cassette_path.relative_to(request.config.rootpath))
-    command = rerecord_command(request.node)
-    if not cassette_path.is_file():
-        raise CassetteError(
-            f"No cassette for this scenario: {shown}\n"
-            f"How to fix:\n  - record it against the sandbox: {command}",
-            cassette=shown,
-        )
-    scrubber = oneentry_scrubber if _scrubs_what_is_sent(oneentry_config) else None
-    return Tape.load(
-        cassette_path,
-        shown=shown,
-        rerecord_command=command,
-        root=request.config.rootpath,
-        scrubber=scrubber,
-    )
 
 
 def retry_policy(config: Config, mode: Mode) -> RetryPolicy:
