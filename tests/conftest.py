@@ -37,6 +37,14 @@ CLONE_RUNS = (
     _HERE / "quickstart",
 )
 WORKERS = 2
+# Under xdist, the longest tests go first, so that no worker is left with one at the end.
+SLOW_FIRST = (
+    _HERE / "quickstart",
+    _HERE / "bench",
+    _HERE / "sdk",
+    _HERE / "sandbox" / "test_sandbox_load.py",
+    _HERE / "suite",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which turns the option into workers
@@ -60,7 +68,15 @@ def in_clone_run(path: Path) -> bool:
     return any(path == part or part in path.parents for part in CLONE_RUNS)
 
 
+def _rank(item: pytest.Item) -> int:
+    path = item.path.resolve()
+    ranks = (i for i, part in enumerate(SLOW_FIRST) if path == part or part in path.parents)
+    return next(ranks, len(SLOW_FIRST))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if getattr(config.option, "numprocesses", None):
+        items.sort(key=_rank)  # stable: the order within each rank is kept
     if not os.environ.get(NESTED):
         return
     kept = [item for item in items if in_clone_run(item.path)]
