@@ -7,8 +7,7 @@ pytest-bdd keeps, for every scenario until the end of the session:
   reports (where the Cucumber JSON reads it) while the scenario runs, so it is not read again;
 - one fixture per `target_fixture` value its steps returned (`pytest_bdd.compat.inject_fixture`
   registers them with pytest under the item and never removes them), holding the value: the
-  orders, sessions and answers of every scenario of the run.
-
+  orders, sessions and answers of every scenario of the run;
 - for the call and the teardown report, the scenario serialised again
   (`test_report_context_registry`, weakly keyed by the report, which pytest's terminal
   summary keeps to the end): read only while the report is logged, by the Cucumber JSON and
@@ -38,5 +37,4 @@ def release(item: pytest.Item) -> None:
 
 def release_report(report: pytest.TestReport) -> None:
     """Forget pytest-bdd's copy of the scenario attached to a test report that was logged."""
-    contexts: Any = getattr(reporting, "test_report_context_registry", {})
-    contexts.pop(report, None)
+    compat.report_contexts().pop(report, None)
