@@ -21,11 +21,16 @@ garbage collection walks and the interpreter frees at exit, in every xdist worke
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 import pytest
 
 from oneentry_contracts.pytest_plugin import compat
 
-__all__ = ["release", "release_report"]
+__all__ = ["release", "release_report", "remember_report_contexts"]
+
+_contexts: MutableMapping[Any, Any] = {}
 
 
 def release(item: pytest.Item) -> None:
@@ -35,6 +40,13 @@ def release(item: pytest.Item) -> None:
         by_node.pop(item, None)
 
 
+def remember_report_contexts() -> None:
+    """Look pytest-bdd's report contexts up once, when the run is configured (`compat` checks
+    them then): a report is logged in a hook, where a failed look-up would stop pytest."""
+    global _contexts  # one registry per process, pytest-bdd's own
+    _contexts = compat.report_contexts()
+
+
 def release_report(report: pytest.TestReport) -> None:
     """Forget pytest-bdd's copy of the scenario attached to a test report that was logged."""
-    compat.report_contexts().pop(report, None)
+    _contexts.pop(report, None)

@@ -136,8 +136,10 @@ def pytest_configure(config: pytest.Config) -> None:
     vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
         compat.check_pytest_bdd()  # a pytest-bdd without the internals used: say so, stop here
-        compat.check_vcrpy()  # a vcrpy that would ignore the cassette persister: the same
+        if _mode(config) != "replay":  # a replay does not use vcrpy (recording/replay.py)
+            compat.check_vcrpy()  # a vcrpy that would ignore the cassette persister: the same
         steplookup.install()  # pytest-bdd's step lookup, remembered (see steplookup.py)
+        bddrelease.remember_report_contexts()
         settings = resolve(config.rootpath, cli_overrides(config))
         loaded = config.stash[_CONFIG] = settings.config
         config.stash[_SETTINGS] = settings

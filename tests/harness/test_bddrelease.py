@@ -72,6 +72,7 @@ OPTIONS = {}
 
 def pytest_configure(config):
     OPTIONS["release"] = config.getoption("--release")
+    bddrelease.remember_report_contexts()
 
 
 def pytest_addoption(parser):

@@ -178,9 +178,10 @@ vcr.VCR.get_merged_config = _as_vcrpy_9_0
 def test_the_plugin_stops_before_collection_on_an_unsupported_vcrpy(
     pytester: pytest.Pytester,
 ) -> None:
+    """Recording and live runs use vcrpy; a replay does not (recording/replay.py), nor checks it."""
     pytester.makeconftest(OLD_VCRPY)
     pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_subprocess("--oneentry-mode=record")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     errors = "\n".join(result.errlines)
     assert _message("vcrpy", "per-cassette persister option of use_cassette") in errors
