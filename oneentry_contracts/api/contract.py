@@ -29,10 +29,10 @@ def _vcr_refusal() -> type[Exception] | tuple[()]:
     """vcrpy's "can't play back" error, if vcrpy is in use (a replay serves cassettes without
     it, recording/replay.py, and then there is nothing to catch)."""
     errors = sys.modules.get("vcr.errors")
-    refusal: type[Exception] | None = getattr(
-        errors, "CannotOverwriteExistingCassetteException", None
-    )
-    return refusal if refusal is not None else ()
+    if errors is None:
+        return ()
+    refusal: type[Exception] = errors.CannotOverwriteExistingCassetteException
+    return refusal
 
 
 _BODY_LINES = 20
