@@ -13,7 +13,7 @@
     oneentry-contracts steps             the step catalogue: every standard step sentence (--format)
 
 `run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
-`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
+`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the environment and the file.
 
 Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
 """

@@ -6,7 +6,8 @@ project URL, the app token and the users' credentials; the markers and product i
 files refer to; the language, the faker seed, strictness, the timeout and what else to scrub.
 
 Every setting is a `Key` of `KEYS`. `resolve` is the one place where precedence is decided:
-command line > file > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > default. It returns
+command line > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > file > default, as
+pydantic-settings and CI tools order them: a CI job's variable overrides the committed file. It returns
 a frozen `Settings`: the `Config` and, for every key, its value and where it came from. Every
 problem is a `ConfigError` naming the file (or variable, or option), the key path, the expected
 type and, for a typo, the closest known key.
@@ -387,7 +388,7 @@ class Settings:
 
 
 # ---------------------------------------------------------------------------------------------
-# Resolving: command line > file > environment > default
+# Resolving: command line > environment > file > default
 
 
 def resolve(
@@ -396,7 +397,7 @@ def resolve(
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     """The effective settings under `root`: each key from the command line (`cli`, dotted path
-    -> text, as `--set` gives it), else the file, else `ONEENTRY_CONTRACTS_*`, else its default."""
+    -> text, as `--set` gives it), else `ONEENTRY_CONTRACTS_*`, else the file, else its default."""
     environ = os.environ if env is None else env
     overrides = dict(cli or {})
     for path in overrides:
@@ -419,14 +420,17 @@ def resolve(
             where = "command line"
             values[key.path] = _check(key, _parse(key, overrides[key.path], where), where)
             sources[key.path] = where
-        elif key.path in found:
-            assert label is not None
-            values[key.path] = _check(key, found[key.path], label)
-            sources[key.path] = label
         elif environ.get(key.env, "").strip():
             where = f"environment {key.env}"
             values[key.path] = _check(key, _parse(key, environ[key.env], where), where)
             sources[key.path] = where
+            if key.path in found:  # still checked: a typo in the file is reported, not hidden
+                assert label is not None
+                _check(key, found[key.path], label)
+        elif key.path in found:
+            assert label is not None
+            values[key.path] = _check(key, found[key.path], label)
+            sources[key.path] = label
         else:
             values[key.path] = key.default
             sources[key.path] = "default"
@@ -437,7 +441,7 @@ def resolve(
 
 
 def load_config(root: Path) -> Config:
-    """The effective `Config` under root (file, `ONEENTRY_CONTRACTS_*` variables, defaults)."""
+    """The effective `Config` under root (`ONEENTRY_CONTRACTS_*` variables, file, defaults)."""
     return resolve(root).config
 
 

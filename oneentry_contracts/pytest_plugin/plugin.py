@@ -105,7 +105,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="set a key of oneentry-contracts.toml for this run, e.g. recording.timeout=30 "
-        "(beats the file and ONEENTRY_CONTRACTS_* variables)",
+        "(beats ONEENTRY_CONTRACTS_* variables and the file)",
     )
     group.addoption(
         "--oneentry-keep-failed",
