@@ -7,10 +7,10 @@ files refer to; the language, the faker seed, strictness, the timeout and what e
 
 Every setting is a `Key` of `KEYS`. `resolve` is the one place where precedence is decided:
 command line > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > file > default, as
-pydantic-settings and CI tools order them: a CI job's variable overrides the committed file. It returns
-a frozen `Settings`: the `Config` and, for every key, its value and where it came from. Every
-problem is a `ConfigError` naming the file (or variable, or option), the key path, the expected
-type and, for a typo, the closest known key.
+pydantic-settings and CI tools order them: a CI job's variable overrides the committed file.
+It returns a frozen `Settings`: the `Config` and, for every key, its value and where it came
+from. Every problem is a `ConfigError` naming the file (or variable, or option), the key path,
+the expected type and, for a typo, the closest known key.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_environment_beats_the_default(tmp_path: Path) -> None:
 
 
 def test_environment_beats_the_file(tmp_path: Path) -> None:
-    write(tmp_path, '[recording]\ntimeout = 5\nstrict = true\n[formdata]\nseed = 3\n')
+    write(tmp_path, "[recording]\ntimeout = 5\nstrict = true\n[formdata]\nseed = 3\n")
     settings = resolve(tmp_path, env={TIMEOUT_ENV: "42", "ONEENTRY_CONTRACTS_FORMDATA_SEED": "7"})
     assert settings.config.timeout == 42.0  # a CI variable overrides the committed file
     assert settings.sources["recording.timeout"] == f"environment {TIMEOUT_ENV}"
