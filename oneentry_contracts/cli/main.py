@@ -15,15 +15,16 @@
 `run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
 `--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the environment and the file.
 
-Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
+Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error,
+130 interrupted (Ctrl-C; pytest's summary still prints), 143 ended by SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -35,6 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from oneentry_contracts.api.preflight import check_project
+from oneentry_contracts.children import EXIT_INTERRUPTED, Supervisor
 from oneentry_contracts.cli.config_cmd import (
     add_config_arguments,
     add_init_arguments,
@@ -61,6 +63,18 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
+# `python -m pytest`, except that a Ctrl-C while pytest still starts up (importing plugins,
+# before it handles Ctrl-C itself) is one line, not a traceback. It imports nothing of ours:
+# pytest must import the plugin itself, to rewrite its asserts.
+_PYTEST_MAIN = """import sys
+try:
+    import pytest
+    code = pytest.console_main()
+except KeyboardInterrupt:
+    print("oneentry-contracts: interrupted while pytest was starting", file=sys.stderr)
+    code = 2
+raise SystemExit(code)
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -184,19 +198,25 @@ def _split_args(args: argparse.Namespace) -> list[str]:
 
 
 def _run_pytest(
-    pytest_args: list[str], progress: Progress | None = None
+    pytest_args: list[str], supervisor: Supervisor, progress: Progress | None = None
 ) -> tuple[int, dict[str, Counter[str]], list[str]]:
-    """Run pytest in a child process: its exit code, per-feature outcomes and the notes on
-    cassettes kept because their scenario failed while recording; with `progress`, show which
-    scenario and step runs while it runs."""
+    """Run pytest in a child process (which dies with this one): its exit code, per-feature
+    outcomes and the notes on cassettes kept because their scenario failed while recording;
+    with `progress`, show which scenario and step runs while it runs."""
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
-        command = [sys.executable, "-m", "pytest", "-p", "oneentry_contracts.pytest_plugin.summary"]
+        command = [
+            sys.executable,
+            "-c",
+            _PYTEST_MAIN,
+            "-p",
+            "oneentry_contracts.pytest_plugin.summary",
+        ]
         if progress is not None:
-            code = run_with_progress([*command, *pytest_args], env, progress)
+            code = run_with_progress([*command, *pytest_args], env, progress, supervisor)
         else:
-            code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
+            code = supervisor.spawn([*command, *pytest_args], env).wait()
         counts: dict[str, Counter[str]] = {}
         kept: list[str] = []
         if summary.is_file():
@@ -251,6 +271,24 @@ def _summary(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `oneentry-contracts` console script."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C outside a pytest run (which handles it itself)
+        print("oneentry-contracts: interrupted (Ctrl-C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `oneentry-contracts config --format json | head`
+        _quiet_broken_pipe()
+        return EXIT_OK
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away: nothing more to say, and nothing at exit either."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(argv: Sequence[str] | None) -> int:
     console = Console(stderr=False)
     args = _parser().parse_args(argv)
     if args.command == "audit-cassettes":
@@ -277,9 +315,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     verb = "Recording" if args.record else "Running live" if args.live else None
     progress = Progress(console, verb=verb) if verb else None
-    code, by_feature, kept = _run_pytest(pytest_args, progress)
+    with Supervisor() as supervisor:
+        code, by_feature, kept = _run_pytest(pytest_args, supervisor, progress)
     cassettes = progress.cassettes() if progress else None
     _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
+    if supervisor.interrupted or code == pytest.ExitCode.INTERRUPTED:
+        print("oneentry-contracts: interrupted (Ctrl-C); the run stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:
