@@ -319,7 +319,7 @@ def _main(argv: Sequence[str] | None) -> int:
         code, by_feature, kept = _run_pytest(pytest_args, supervisor, progress)
     cassettes = progress.cassettes() if progress else None
     _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
-    if supervisor.interrupted or code == pytest.ExitCode.INTERRUPTED:
+    if supervisor.interrupted:  # pytest's own INTERRUPTED (2) also means a collection error
         print("oneentry-contracts: interrupted (Ctrl-C); the run stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
     if code == pytest.ExitCode.OK:

@@ -16,6 +16,7 @@ the expected type and, for a typo, the closest known key.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -532,6 +533,8 @@ def _check(key: Key, value: Any, where: str) -> Any:
         kind = "a whole number" if key.kind == "integer" else "a number"
         expected = f"{kind} from {low:g} to {high:g}" if high is not None else f"{kind} >= {low:g}"
     wrong = _fail(where, key.path, f"must be {expected}, got {_shown(key, value)}")
+    if isinstance(value, float) and not math.isfinite(value):  # nan and inf pass comparisons
+        raise _fail(where, key.path, f"must be {expected}, got {value!r}: not a finite number")
     if key.bounds is not None:
         low, high = key.bounds
         numeric = not isinstance(value, bool) and isinstance(value, int | float)
