@@ -62,6 +62,7 @@ from oneentry_contracts.reporting.report import prepare_report_dir
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a process ended by SIGPIPE: the reader stopped reading
 DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
 # `python -m pytest`, except that a Ctrl-C while pytest still starts up (importing plugins,
 # before it handles Ctrl-C itself) is one line, not a traceback. It imports nothing of ours:
@@ -278,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `oneentry-contracts config --format json | head`
         _quiet_broken_pipe()
-        return EXIT_OK
+        return EXIT_BROKEN_PIPE
 
 
 def _quiet_broken_pipe() -> None:

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop.formdata import locale_for
@@ -40,6 +41,7 @@ __all__ = [
     "UserRole",
     "UserSettings",
     "load_config",
+    "project_url_problem",
     "resolve",
 ]
 
@@ -178,9 +180,13 @@ class LiveSettings:
             return values[name].strip()
 
         url = need(config.url_env).rstrip("/")
-        if not url.startswith(("https://", "http://")):
+        if problem := project_url_problem(url):
             raise ConfigError(
-                f"{config.url_env} must be a URL such as https://your-project.oneentry.cloud",
+                f"{config.url_env} {problem}, so no scenario ran (its value is not shown: it may "
+                "hold a secret).\nHow to fix: set it to the project's root URL alone, such as "
+                "https://your-project.oneentry.cloud: no user:password@, ?query or #fragment; "
+                "the app token goes in "
+                f"{config.app_token_env}.",
                 key=config.url_env,
             )
         creds = {
@@ -189,6 +195,31 @@ class LiveSettings:
             if not unset(u.email_env)
         }
         return cls(url, need(config.app_token_env), creds)
+
+
+def project_url_problem(url: str, *, api_path: bool = False) -> str | None:
+    """What is wrong with a project URL for the harness, or None: every request's path and
+    query are added to it, so anything but scheme, host, port and path would be lost or leak.
+    With `api_path`, a path ending in /api is a problem too (the `--project` preflight finds
+    that one by the API's 404, with its own message)."""
+    if not url.startswith(("https://", "http://")):
+        return "is not an http(s) URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "is not a URL that can be parsed (a bad port or bracket?)"
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password (user:password@host)"
+    if not parts.hostname:
+        return "has no host"
+    if parts.query or url.endswith("?"):
+        return "has a ?query, which every request would lose"
+    if parts.fragment or "#" in url:
+        return "has a #fragment, which every request would lose"
+    if api_path and parts.path.rstrip("/").endswith("/api"):
+        return "ends in /api, which the harness adds itself (/api/content/...)"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
