@@ -50,14 +50,14 @@ def parse_body(ep: Endpoint, where: str, raw: httpx.Response, redact: Callable[[
         try:
             parsed = json.loads(content)
         except (ValueError, UnicodeDecodeError):
-            parsed = _NOT_JSON
+            parsed, depth = _NOT_JSON, 0
         except RecursionError:  # deeper than Python's parser goes (about 1000 levels)
             parsed, depth = _NOT_JSON, None
         else:
             depth = json_depth(parsed)
             if depth <= MAX_DEPTH:
                 return parsed
-        if parsed is not _NOT_JSON or depth is None:
+        if parsed is not _NOT_JSON or depth is None:  # parsed, or nested beyond the parser
             levels = f"{depth} levels" if depth is not None else "more levels than Python parses"
             problem = f"JSON nested {levels} deep (the harness checks up to {MAX_DEPTH})"
             fix = (
