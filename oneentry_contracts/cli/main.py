@@ -70,7 +70,7 @@ DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario s
 _PYTEST_MAIN = """import sys
 try:
     import pytest
-    code = pytest.console_main()
+    code = pytest.main()
 except KeyboardInterrupt:
     print("oneentry-contracts: interrupted while pytest was starting", file=sys.stderr)
     code = 2
