@@ -58,8 +58,8 @@ def parse_body(ep: Endpoint, where: str, raw: httpx.Response, redact: Callable[[
             if depth <= MAX_DEPTH:
                 return parsed
         if parsed is not _NOT_JSON or depth is None:  # parsed, or nested beyond the parser
-            levels = f"{depth} levels" if depth is not None else "more levels than Python parses"
-            problem = f"JSON nested {levels} deep (the harness checks up to {MAX_DEPTH})"
+            levels = f"{depth} levels deep" if depth is not None else "deeper than Python parses"
+            problem = f"JSON nested {levels} (the harness checks up to {MAX_DEPTH} levels)"
             fix = (
                 "no OneEntry answer nests that deep: the server or a proxy in front of it sent "
                 "something else; look at the server's logs"
@@ -107,8 +107,12 @@ def empty_body_error(
 def _redirect(ep: Endpoint, where: str, raw: httpx.Response) -> TransportError:
     """A 3xx answer: the harness never follows redirects (a POST must not be re-sent
     elsewhere). Where it points is said without its host, which may be the project's."""
-    target = raw.next_request.url if raw.next_request is not None else None
     here = raw.request.url
+    location = raw.headers.get("location")
+    try:
+        target = here.join(location) if location else None
+    except httpx.InvalidURL:
+        target = None
     if target is None:
         to = ""
     elif (target.scheme, target.host, target.port) == (here.scheme, here.host, here.port):
