@@ -5,9 +5,12 @@ runs it (`oneentry-contracts run`) in a scratch copy of the project."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -247,3 +250,43 @@ def test_a_cassette_that_cannot_be_written_counts_once_in_the_summary(suite: Sui
     counts = tuple(map(int, row.groups()))
     assert counts == (2, 1, 0), run.output  # of the outline's three examples, one failed
     _clean(run)
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """`folder` read-only for this process: its mode for a user; for root, which ignores modes,
+    a read-only bind mount of it (the test needs mount rights then)."""
+    if os.geteuid() != 0:
+        modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")] if p.is_dir()}
+        for path in modes:
+            path.chmod(0o555)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+        return
+    mount = subprocess.run(["mount", "--bind", "-o", "ro", str(folder), str(folder)], check=False)
+    if mount.returncode != 0:
+        pytest.fail("running as root without mount rights: no way to make a read-only folder")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_cassette_folder_replays_but_refuses_to_record(suite: SuiteCopy) -> None:
+    folder = suite.root / "cassettes"
+    with _read_only(folder):
+        with pytest.raises(OSError, match=r"Read-only|Permission"):
+            (folder / "probe").write_text("x", encoding="utf-8")
+        replay = suite.run("--only", GUEST_NODE)
+        record = suite.run("--record", "--only", GUEST_NODE)
+    assert replay.code == 0, replay.output
+    assert record.code == 2, record.output
+    assert (
+        f"cannot record: the cassette folder is not writable (cassettes/{LOCK_NAME}: "
+        in record.output
+    )
+    assert "How to fix: make the folder writable" in record.output
+    _clean(record)
