@@ -59,7 +59,7 @@ def check_feature(path: Path, root: Path) -> None:
         return  # pytest-bdd reports it, with the line (explain.feature_syntax_error)
     feature: Any = dict(document).get("feature")  # gherkin's TypedDicts, read as plain data
     if not feature:
-        what = "is empty" if not text.strip() else "has no `Feature:` line"
+        what = "is empty" if not text.strip() else "has no Feature: line"
         raise HarnessError(
             f"Feature file {what}: {shown}.\nHow to fix: start it with `Feature: <title>` "
             "followed by its scenarios, or delete the file."

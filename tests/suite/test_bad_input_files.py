@@ -56,7 +56,7 @@ def test_an_empty_feature_file(suite: SuiteCopy, content: str) -> None:
     _write(suite, "features/new.feature", content)
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
-    what = "is empty" if not content else "has no `Feature:` line"
+    what = "is empty" if not content else "has no Feature: line"
     assert f"Feature file {what}: features/new.feature." in run.output
     assert "How to fix: start it with `Feature: <title>`" in run.output
     _clean(run)
