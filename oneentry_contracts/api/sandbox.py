@@ -27,8 +27,8 @@ from typing import IO, Any, Final
 import httpx
 import yaml
 
+from oneentry_contracts.api.children import die_with_parent
 from oneentry_contracts.api.target import Logins, Target
-from oneentry_contracts.children import die_with_parent
 from oneentry_contracts.config.settings import Config, Credentials, Settings, UserRole
 from oneentry_contracts.errors import ConfigError
 

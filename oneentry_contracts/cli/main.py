@@ -35,8 +35,8 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from oneentry_contracts.api.children import EXIT_INTERRUPTED, Supervisor
 from oneentry_contracts.api.preflight import check_project
-from oneentry_contracts.children import EXIT_INTERRUPTED, Supervisor
 from oneentry_contracts.cli.config_cmd import (
     add_config_arguments,
     add_init_arguments,

@@ -32,7 +32,7 @@ from rich.status import Status
 from oneentry_contracts.reporting.events import EVENTS_ENV, EventReader
 
 if TYPE_CHECKING:
-    from oneentry_contracts.children import Supervisor
+    from oneentry_contracts.api.children import Supervisor
 
 __all__ = ["Finished", "Progress", "run_with_progress"]
 
