@@ -3,7 +3,8 @@
 `AtomicPersister` is the vcrpy persister `recording.vcr_config` installs. It checks a cassette
 before vcrpy reads it (`load_cassette_check`: a broken file is a `CassetteError` naming the file,
 the line and the re-record command) and writes through a temporary file that is renamed over the
-cassette (`write_atomically`), so a crash mid-write leaves the previous cassette intact.
+cassette (`write_atomically`), so a crash mid-write leaves the previous cassette intact (and a
+`.<name>.yaml.<random>.tmp` file, which the next recording removes: `recording/lock.py`).
 
 vcrpy saves a cassette when it is closed, in the scenario's teardown, whatever the scenario's
 outcome. A `SaveGate` tells the persister whether the scenario passed: only then does the new
