@@ -22,7 +22,9 @@ from tests.suite.test_suite import GUEST, GUEST_NODE
 
 GUEST_FEATURE = "features/guest_purchase.feature"
 ERRORS_FEATURE = "features/errors.feature"
-ERRORS_NODE = "features/test_features.py::test_a_wrong_app_token_is_refused"
+# Recorded in the tests below: a scenario whose recording does not depend on the guest checkout.
+STORAGE_NODE = "features/test_features.py::test_an_unknown_order_storage_is_not_found"
+STORAGE = "errors/an_unknown_order_storage_is_not_found.yaml"
 
 
 def _clean(run: Run) -> None:
@@ -189,7 +191,7 @@ def test_a_second_recorder_in_the_same_checkout_is_refused(suite: SuiteCopy) -> 
     lock.acquire()  # this test is the first recorder
     try:
         before = suite.cassettes()
-        run = suite.run("--record", "--only", GUEST_NODE)
+        run = suite.run("--record", "--only", STORAGE_NODE)
     finally:
         lock.release()
     assert run.code == 2, run.output
@@ -201,20 +203,20 @@ def test_a_second_recorder_in_the_same_checkout_is_refused(suite: SuiteCopy) -> 
     assert "How to fix: wait for it to finish, or stop it" in run.output
     assert suite.cassettes() == before
     _clean(run)
-    again = suite.run("--record", "--only", GUEST_NODE)  # the lock is free again
+    again = suite.run("--record", "--only", STORAGE_NODE)  # the lock is free again
     assert again.code == 0, again.output
 
 
 def test_a_killed_write_s_temporary_file_is_removed_by_the_next_recording(
     suite: SuiteCopy,
 ) -> None:
-    folder = suite.root / "cassettes" / "guest_purchase"
-    left = folder / f".{Path(GUEST).name}.k3x9q2.tmp"
+    folder = suite.root / "cassettes" / "errors"
+    left = folder / f".{Path(STORAGE).name}.k3x9q2.tmp"
     left.write_text("interactions: [half a cassette", encoding="utf-8")
-    replay = suite.run("--only", GUEST_NODE)
+    replay = suite.run("--only", STORAGE_NODE)
     assert replay.code == 0, replay.output
     assert left.exists()  # a replay writes nothing and leaves it (a recorder may be writing it)
-    run = suite.run("--record", "--only", GUEST_NODE)
+    run = suite.run("--record", "--only", STORAGE_NODE)
     assert run.code == 0, run.output
     assert not left.exists()
 
@@ -239,16 +241,16 @@ def test_temporary_cassette_files_and_the_lock_are_ignored_by_git(suite: SuiteCo
 def test_a_cassette_that_cannot_be_written_counts_once_in_the_summary(suite: SuiteCopy) -> None:
     """Its scenario passed, then its teardown failed to save: one failed scenario, not one
     passed and one failed (a full disk counted 31 passed and 16 failed for 31 scenarios)."""
-    blocked = suite.root / "cassettes" / GUEST
+    blocked = suite.root / "cassettes" / STORAGE
     blocked.unlink()
     (blocked / "in_the_way").mkdir(parents=True)
-    run = suite.run("--record", "-k", "a_guest_buys")
-    assert run.code != 0, run.output
-    assert f"Could not write the cassette cassettes/{GUEST}: Is a directory" in run.output
-    row = re.search(r"guest_purchase\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)", run.output)
+    run = suite.run("--record", "-k", "unknown_order_storage or form_field")
+    assert run.code == 1, run.output
+    assert f"Could not write the cassette cassettes/{STORAGE}: Is a directory" in run.output
+    row = re.search(r"errors\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)", run.output)
     assert row is not None, run.output
     counts = tuple(map(int, row.groups()))
-    assert counts == (2, 1, 0), run.output  # of the outline's three examples, one failed
+    assert counts == (3, 1, 0), run.output  # four scenarios: three saved, one not
     _clean(run)
 
 
@@ -281,7 +283,7 @@ def test_a_read_only_cassette_folder_replays_but_refuses_to_record(suite: SuiteC
         with pytest.raises(OSError, match=r"Read-only|Permission"):
             (folder / "probe").write_text("x", encoding="utf-8")
         replay = suite.run("--only", GUEST_NODE)
-        record = suite.run("--record", "--only", GUEST_NODE)
+        record = suite.run("--record", "--only", STORAGE_NODE)
     assert replay.code == 0, replay.output
     assert record.code == 2, record.output
     assert (
