@@ -22,6 +22,7 @@ from typing import Any, Final
 import httpx
 
 from oneentry_contracts.api.bodies import parse_body
+from oneentry_contracts.api.deadline import deadline_transport
 from oneentry_contracts.api.endpoints import Endpoint, endpoint
 from oneentry_contracts.api.retry import RetryPolicy, send_with_retries
 from oneentry_contracts.errors import (
@@ -103,7 +104,8 @@ def make_http_client(
         )
     return httpx.Client(
         timeout=timeout,
-        verify=httpx.create_ssl_context(),
+        # the read timeout is also the deadline of a whole request (api/deadline.py)
+        transport=deadline_transport(timeout.read, httpx.create_ssl_context()),
         follow_redirects=False,
         headers=headers,
     )

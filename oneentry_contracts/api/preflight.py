@@ -45,7 +45,14 @@ def check_project(config: Config, live: LiveSettings) -> None:
     message = body.get("message") if isinstance(body, dict) else None
     said = f' "{message}"' if isinstance(message, str) and message else ""
     where = f"{answer.endpoint.method} {answer.endpoint.path}"
-    if answer.status in (401, 403):
+    if answer.status >= 500:
+        fix = (
+            "the project's server failed on a request that needs nothing but the app token: "
+            "look at the server's logs or the project's status, and run again later; the URL "
+            "and the app token could not be checked"
+        )
+        what = "failed on the server"
+    elif answer.status in (401, 403):
         fix = (
             f"check {config.app_token_env}: it must hold the app token of the project that "
             f"{config.url_env} points at (the project's admin panel shows it)"

@@ -32,6 +32,7 @@ from typing import Final
 
 import httpx
 
+from oneentry_contracts.api.deadline import DeadlineExceeded
 from oneentry_contracts.api.endpoints import Endpoint
 from oneentry_contracts.errors import OutcomeUnknown, RetriesExhausted
 
@@ -151,6 +152,14 @@ def _failure(
     exc: httpx.TransportError, timeout: httpx.Timeout, redact: Callable[[str], str]
 ) -> _Failure:
     kind = type(exc).__name__
+    if isinstance(exc, DeadlineExceeded):
+        return _Failure(
+            f"no complete answer within {exc.seconds:g} s in all ({kind})",
+            f"The project's answer kept arriving for longer than {exc.seconds:g} s: check that "
+            f"it is up and not throttled; if it is only slow, raise timeout {_CONFIG} "
+            "(seconds per request, in all).",
+            timed_out=True,
+        )
     limits = {
         httpx.ConnectTimeout: ("could not connect within", timeout.connect),
         httpx.ReadTimeout: ("no answer within", timeout.read),

@@ -27,6 +27,7 @@ from typing import IO, Any, Final
 import httpx
 import yaml
 
+from oneentry_contracts.api.children import die_with_parent
 from oneentry_contracts.api.target import Logins, Target
 from oneentry_contracts.config.settings import Config, Credentials, Settings, UserRole
 from oneentry_contracts.errors import ConfigError
@@ -136,7 +137,12 @@ def started_sandbox(settings: Settings, root: Path) -> Iterator[Target]:
     command += ["--app-token", config.sandbox_app_token, "--deterministic"]
     command += ["--config", str(project_file(config, root))]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        preexec_fn=die_with_parent(),  # a pytest killed outright takes its sandbox along
     )
     try:
         base_url = _wait_ready(process)

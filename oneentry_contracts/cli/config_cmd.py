@@ -43,7 +43,7 @@ _MASK = "****"
 
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
-    """Command-line settings; they beat the file and the ONEENTRY_CONTRACTS_* variables."""
+    """Command-line settings; they beat the ONEENTRY_CONTRACTS_* variables and the file."""
     parser.add_argument(
         "--set",
         dest="settings",
@@ -146,7 +146,7 @@ def config_main(args: argparse.Namespace) -> int:
         table.add_row(row["key"], row["value"], row["source"], style=style)
     Console().print(table)
     print(
-        "Precedence: command line > file > ONEENTRY_CONTRACTS_* environment > default. "
+        "Precedence: command line > ONEENTRY_CONTRACTS_* environment > file > default. "
         "Secrets are read from the variables named *_env and never shown."
     )
     return EXIT_OK

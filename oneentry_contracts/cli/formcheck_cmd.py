@@ -23,7 +23,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from oneentry_contracts.api.client import OneEntryClient, make_http_client
-from oneentry_contracts.config.settings import Config, Credentials, LiveSettings, load_config
+from oneentry_contracts.config.settings import (
+    Config,
+    Credentials,
+    LiveSettings,
+    load_config,
+    project_url_problem,
+)
 from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.formcheck.check import CassetteReader, Finding, check, read_snapshot
 from oneentry_contracts.formcheck.formspec import FormSpec, read_spec
@@ -113,6 +119,11 @@ def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> li
             settings.credentials["registered"],
         )
     if args.url:
+        if problem := project_url_problem(args.url.rstrip("/"), api_path=True):
+            raise ConfigError(
+                f"--url {problem}: give the API's root, such as http://127.0.0.1:8787",
+                key="--url",
+            )
         user = config.users["registered"]
         token = _env(config, config.app_token_env, args.app_token, "--app-token")
         login = _env(config, user.email_env, args.login, "--login")

@@ -13,9 +13,10 @@
     oneentry-contracts steps             the step catalogue: every standard step sentence (--format)
 
 `run` and `config` take `--set KEY=VALUE` (any key of the configuration file) and the options
-`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the file and the environment.
+`--strict`, `--timeout`, `--lang-code`, `--faker-seed`; they beat the environment and the file.
 
-Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error.
+Exit codes: 0 all scenarios passed, 1 a scenario failed, 2 usage or configuration error,
+130 interrupted (Ctrl-C; pytest's summary still prints), 143 ended by SIGTERM.
 
 Only the chosen subcommand's module is imported (`COMMANDS`), so `--help` and every command
 start without the others' imports (pytest, jsonschema, faker, httpx, rich).
@@ -24,10 +25,10 @@ start without the others' imports (pytest, jsonschema, faker, httpx, rich).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -35,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from oneentry_contracts.api.children import EXIT_INTERRUPTED, Supervisor
 from oneentry_contracts.errors import HarnessError
 
 if TYPE_CHECKING:
@@ -45,7 +47,20 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a process ended by SIGPIPE: the reader stopped reading
 DURATIONS_FILE = ".test_durations"  # pytest-split's durations of the scenario suite
+# `python -m pytest`, except that a Ctrl-C while pytest still starts up (importing plugins,
+# before it handles Ctrl-C itself) is one line, not a traceback. It imports nothing of ours:
+# pytest must import the plugin itself, to rewrite its asserts.
+_PYTEST_MAIN = """import sys
+try:
+    import pytest
+    code = pytest.main()
+except KeyboardInterrupt:
+    print("oneentry-contracts: interrupted while pytest was starting", file=sys.stderr)
+    code = 2
+raise SystemExit(code)
+"""
 
 
 class Command(NamedTuple):
@@ -215,22 +230,28 @@ def _split_args(args: argparse.Namespace) -> list[str]:
 
 
 def _run_pytest(
-    pytest_args: list[str], progress: Progress | None = None
+    pytest_args: list[str], supervisor: Supervisor, progress: Progress | None = None
 ) -> tuple[int, dict[str, Counter[str]], list[str]]:
-    """Run pytest in a child process: its exit code, per-feature outcomes and the notes on
-    cassettes kept because their scenario failed while recording; with `progress`, show which
-    scenario and step runs while it runs."""
+    """Run pytest in a child process (which dies with this one): its exit code, per-feature
+    outcomes and the notes on cassettes kept because their scenario failed while recording;
+    with `progress`, show which scenario and step runs while it runs."""
     from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
     from oneentry_contracts.reporting.progress import run_with_progress
 
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
-        command = [sys.executable, "-m", "pytest", "-p", "oneentry_contracts.pytest_plugin.summary"]
+        command = [
+            sys.executable,
+            "-c",
+            _PYTEST_MAIN,
+            "-p",
+            "oneentry_contracts.pytest_plugin.summary",
+        ]
         if progress is not None:
-            code = run_with_progress([*command, *pytest_args], env, progress)
+            code = run_with_progress([*command, *pytest_args], env, progress, supervisor)
         else:
-            code = subprocess.run([*command, *pytest_args], env=env, check=False).returncode  # noqa: S603
+            code = supervisor.spawn([*command, *pytest_args], env).wait()
         counts: dict[str, Counter[str]] = {}
         kept: list[str] = []
         if summary.is_file():
@@ -287,11 +308,25 @@ def _summary(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `oneentry-contracts` console script."""
-    words = sys.argv[1:] if argv is None else list(argv)
-    args = _parser(_chosen(words)).parse_args(words)
-    command = COMMANDS[args.command]
-    code: int = getattr(importlib.import_module(command.module), command.main)(args)
+    try:
+        words = sys.argv[1:] if argv is None else list(argv)
+        args = _parser(_chosen(words)).parse_args(words)
+        command = COMMANDS[args.command]
+        code: int = getattr(importlib.import_module(command.module), command.main)(args)
+    except KeyboardInterrupt:  # Ctrl-C outside a pytest run (which handles it itself)
+        print("oneentry-contracts: interrupted (Ctrl-C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `oneentry-contracts config --format json | head`
+        _quiet_broken_pipe()
+        return EXIT_BROKEN_PIPE
     return code
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of our output went away: nothing more to say, and nothing at exit either."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def run_main(args: argparse.Namespace) -> int:
@@ -317,9 +352,13 @@ def run_main(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     verb = "Recording" if args.record else "Running live" if args.live else None
     progress = Progress(console, verb=verb) if verb else None
-    code, by_feature, kept = _run_pytest(pytest_args, progress)
+    with Supervisor() as supervisor:
+        code, by_feature, kept = _run_pytest(pytest_args, supervisor, progress)
     cassettes = progress.cassettes() if progress else None
     _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
+    if supervisor.interrupted:  # pytest's own INTERRUPTED (2) also means a collection error
+        print("oneentry-contracts: interrupted (Ctrl-C); the run stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if code == pytest.ExitCode.OK:
         return EXIT_OK
     if code == pytest.ExitCode.TESTS_FAILED:

@@ -6,15 +6,17 @@ project URL, the app token and the users' credentials; the markers and product i
 files refer to; the language, the faker seed, strictness, the timeout and what else to scrub.
 
 Every setting is a `Key` of `KEYS`. `resolve` is the one place where precedence is decided:
-command line > file > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > default. It returns
-a frozen `Settings`: the `Config` and, for every key, its value and where it came from. Every
-problem is a `ConfigError` naming the file (or variable, or option), the key path, the expected
-type and, for a typo, the closest known key.
+command line > environment (`ONEENTRY_CONTRACTS_<SECTION>_<KEY>`) > file > default, as
+pydantic-settings and CI tools order them: a CI job's variable overrides the committed file.
+It returns a frozen `Settings`: the `Config` and, for every key, its value and where it came
+from. Every problem is a `ConfigError` naming the file (or variable, or option), the key path,
+the expected type and, for a typo, the closest known key.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
 from oneentry_contracts.errors import ConfigError
 from oneentry_contracts.shop.formdata import locale_for
@@ -38,6 +41,7 @@ __all__ = [
     "UserRole",
     "UserSettings",
     "load_config",
+    "project_url_problem",
     "resolve",
 ]
 
@@ -176,9 +180,13 @@ class LiveSettings:
             return values[name].strip()
 
         url = need(config.url_env).rstrip("/")
-        if not url.startswith(("https://", "http://")):
+        if problem := project_url_problem(url):
             raise ConfigError(
-                f"{config.url_env} must be a URL such as https://your-project.oneentry.cloud",
+                f"{config.url_env} {problem}, so no scenario ran (its value is not shown: it may "
+                "hold a secret).\nHow to fix: set it to the project's root URL alone, such as "
+                "https://your-project.oneentry.cloud: no user:password@, ?query or #fragment; "
+                "the app token goes in "
+                f"{config.app_token_env}.",
                 key=config.url_env,
             )
         creds = {
@@ -187,6 +195,31 @@ class LiveSettings:
             if not unset(u.email_env)
         }
         return cls(url, need(config.app_token_env), creds)
+
+
+def project_url_problem(url: str, *, api_path: bool = False) -> str | None:
+    """What is wrong with a project URL for the harness, or None: every request's path and
+    query are added to it, so anything but scheme, host, port and path would be lost or leak.
+    With `api_path`, a path ending in /api is a problem too (the `--project` preflight finds
+    that one by the API's 404, with its own message)."""
+    if not url.startswith(("https://", "http://")):
+        return "is not an http(s) URL"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "is not a URL that can be parsed (a bad port or bracket?)"
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password (user:password@host)"
+    if not parts.hostname:
+        return "has no host"
+    if parts.query or url.endswith("?"):
+        return "has a ?query, which every request would lose"
+    if parts.fragment or "#" in url:
+        return "has a #fragment, which every request would lose"
+    if api_path and parts.path.rstrip("/").endswith("/api"):
+        return "ends in /api, which the harness adds itself (/api/content/...)"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +420,7 @@ class Settings:
 
 
 # ---------------------------------------------------------------------------------------------
-# Resolving: command line > file > environment > default
+# Resolving: command line > environment > file > default
 
 
 def resolve(
@@ -396,7 +429,7 @@ def resolve(
     env: Mapping[str, str] | None = None,
 ) -> Settings:
     """The effective settings under `root`: each key from the command line (`cli`, dotted path
-    -> text, as `--set` gives it), else the file, else `ONEENTRY_CONTRACTS_*`, else its default."""
+    -> text, as `--set` gives it), else `ONEENTRY_CONTRACTS_*`, else the file, else its default."""
     environ = os.environ if env is None else env
     overrides = dict(cli or {})
     for path in overrides:
@@ -419,14 +452,17 @@ def resolve(
             where = "command line"
             values[key.path] = _check(key, _parse(key, overrides[key.path], where), where)
             sources[key.path] = where
-        elif key.path in found:
-            assert label is not None
-            values[key.path] = _check(key, found[key.path], label)
-            sources[key.path] = label
         elif environ.get(key.env, "").strip():
             where = f"environment {key.env}"
             values[key.path] = _check(key, _parse(key, environ[key.env], where), where)
             sources[key.path] = where
+            if key.path in found:  # still checked: a typo in the file is reported, not hidden
+                assert label is not None
+                _check(key, found[key.path], label)
+        elif key.path in found:
+            assert label is not None
+            values[key.path] = _check(key, found[key.path], label)
+            sources[key.path] = label
         else:
             values[key.path] = key.default
             sources[key.path] = "default"
@@ -437,7 +473,7 @@ def resolve(
 
 
 def load_config(root: Path) -> Config:
-    """The effective `Config` under root (file, `ONEENTRY_CONTRACTS_*` variables, defaults)."""
+    """The effective `Config` under root (`ONEENTRY_CONTRACTS_*` variables, file, defaults)."""
     return resolve(root).config
 
 
@@ -528,6 +564,8 @@ def _check(key: Key, value: Any, where: str) -> Any:
         kind = "a whole number" if key.kind == "integer" else "a number"
         expected = f"{kind} from {low:g} to {high:g}" if high is not None else f"{kind} >= {low:g}"
     wrong = _fail(where, key.path, f"must be {expected}, got {_shown(key, value)}")
+    if isinstance(value, float) and not math.isfinite(value):  # nan and inf pass comparisons
+        raise _fail(where, key.path, f"must be {expected}, got {value!r}: not a finite number")
     if key.bounds is not None:
         low, high = key.bounds
         numeric = not isinstance(value, bool) and isinstance(value, int | float)

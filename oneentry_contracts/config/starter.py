@@ -2,8 +2,8 @@
 
 Rendered from `config.KEYS`, so every key is in it, with its meaning, its default, and the
 environment variable and option that can set it instead. Every key line is commented out: an
-untouched starter changes nothing, `ONEENTRY_CONTRACTS_*` variables still apply (the file beats
-them), and uncommenting a line sets that key.
+untouched starter changes nothing, and uncommenting a line sets that key; an
+`ONEENTRY_CONTRACTS_*` variable still beats it (a CI job's variable overrides the file).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _HEADER = """\
 # Names only: secrets (the project URL, app token, logins, passwords) live in environment
 # variables, and this file says which. Every key is optional and commented out below with its
 # default; uncomment a line to change it. Precedence: the command line (`run --set KEY=VALUE`,
-# `--strict`, `--timeout`, ...) > this file > ONEENTRY_CONTRACTS_<SECTION>_<KEY> variables >
+# `--strict`, `--timeout`, ...) > ONEENTRY_CONTRACTS_<SECTION>_<KEY> variables > this file >
 # the default. `oneentry-contracts config` shows the effective value of every key and where it
 # came from.
 """

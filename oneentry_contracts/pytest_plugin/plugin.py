@@ -46,9 +46,11 @@ from oneentry_contracts.config.settings import (
 )
 from oneentry_contracts.errors import ConfigError, HarnessError
 from oneentry_contracts.pytest_plugin import bddrelease, compat, outcomes, steplookup, vcrprobes
+from oneentry_contracts.pytest_plugin.featurecheck import check_features
 from oneentry_contracts.pytest_plugin.outcomes import CALL_FAILED, RECORDING, SCRUBBER, Recording
 from oneentry_contracts.recording import vcr as recording
 from oneentry_contracts.recording.cassettes import SaveGate, failed_recording_path
+from oneentry_contracts.recording.lock import RecordingLock, remove_stale_temporaries
 from oneentry_contracts.recording.naming import cassette_name, scenario_template, slug
 from oneentry_contracts.recording.placeholders import APP_TOKEN_HEADER_PLACEHOLDER
 from oneentry_contracts.recording.replay import ReplayTransport, Tape
@@ -82,6 +84,7 @@ MARKERS: Final = {
 _CONFIG = pytest.StashKey[Config]()
 _SETTINGS = pytest.StashKey[Settings]()
 _SCHEMAS = pytest.StashKey[SchemaStore]()
+_LOCK = pytest.StashKey[RecordingLock]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -109,7 +112,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="set a key of oneentry-contracts.toml for this run, e.g. recording.timeout=30 "
-        "(beats the file and ONEENTRY_CONTRACTS_* variables)",
+        "(beats ONEENTRY_CONTRACTS_* variables and the file)",
     )
     group.addoption(
         "--oneentry-keep-failed",
@@ -144,6 +147,11 @@ def pytest_configure(config: pytest.Config) -> None:
         loaded = config.stash[_CONFIG] = settings.config
         config.stash[_SETTINGS] = settings
         config.stash[_SCHEMAS] = SchemaStore.for_project(config.rootpath)
+        check_features(config.rootpath / "features", config.rootpath)  # before pytest-bdd
+        if _mode(config) == "record" and not hasattr(config, "workerinput"):
+            lock = config.stash[_LOCK] = RecordingLock(config.rootpath / "cassettes")
+            lock.acquire()  # one recorder per checkout; then the leftovers of a killed one go
+            remove_stale_temporaries(config.rootpath / "cassettes")
         if _mode(config) != "replay" and config.getoption("--oneentry-target") == "project":
             LiveSettings.from_env(loaded)  # a missing ONEENTRY_* variable stops the run here
     except HarnessError as error:
@@ -161,6 +169,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     vcrprobes.forget()
+    if lock := config.stash.get(_LOCK, None):
+        lock.release()
 
 
 def cli_overrides(config: pytest.Config) -> dict[str, str]:

@@ -23,26 +23,43 @@ SUMMARY_ENV = "ONEENTRY_SUMMARY_FILE"
 
 
 class _Tally:
-    """Counts outcomes per feature: a scenario counts once, as passed, failed or skipped."""
+    """Counts outcomes per feature: a scenario counts once, as passed, failed or skipped.
+
+    A scenario whose call passed but whose teardown failed (its cassette could not be written:
+    a full disk) counts as failed, not as passed and failed: the outcome is decided per test
+    id, over all of its reports (setup, call, teardown), and counted at the end.
+    """
 
     def __init__(self, target: Path) -> None:
         self.target = target
-        self.counts: dict[str, Counter[str]] = {}
+        self.outcomes: dict[str, tuple[str, str]] = {}  # node id -> (feature, outcome)
         self.kept: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if note := getattr(report, "oneentry_kept", None):
             self.kept.append(str(note))
-        if report.when == "call" or report.failed or (report.when == "setup" and report.skipped):
-            feature = next(
-                (str(v) for k, v in report.user_properties if k == "feature"),
-                report.nodeid.split("::", 1)[0],
-            )
-            outcome = "failed" if report.failed else report.outcome
-            self.counts.setdefault(feature, Counter())[outcome] += 1
+        feature = next(
+            (str(v) for k, v in report.user_properties if k == "feature"),
+            report.nodeid.split("::", 1)[0],
+        )
+        _, before = self.outcomes.get(report.nodeid, (feature, ""))
+        if report.failed:
+            outcome = "failed"
+        elif before == "failed":
+            return
+        elif report.skipped and report.when in ("setup", "call"):
+            outcome = "skipped"
+        elif report.when == "call":
+            outcome = before or report.outcome
+        else:
+            return
+        self.outcomes[report.nodeid] = (feature, outcome)
 
     def pytest_sessionfinish(self) -> None:
-        features = {feature: dict(counts) for feature, counts in self.counts.items()}
+        counts: dict[str, Counter[str]] = {}
+        for feature, outcome in self.outcomes.values():
+            counts.setdefault(feature, Counter())[outcome] += 1
+        features = {feature: dict(tally) for feature, tally in counts.items()}
         data = {"features": features, "kept": sorted(self.kept)}
         self.target.write_text(json.dumps(data), encoding="utf-8")
 

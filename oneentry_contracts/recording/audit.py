@@ -93,7 +93,8 @@ FindingKind = Literal[
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PATHS: Final = ("cassettes", "reports")
-EXTENSIONS: Final = frozenset({".yaml", ".yml", ".json", ".xml", ".html", ".txt", ".log"})
+# .tmp: a cassette write killed before its rename (recording/lock.py), until the next recording
+EXTENSIONS: Final = frozenset({".yaml", ".yml", ".json", ".xml", ".html", ".txt", ".log", ".tmp"})
 
 # Only reserved names (RFC 2606, RFC 6761): the harness generates addresses on these alone, so
 # any other domain, a free-mail one included, may be a real customer's.

@@ -3,7 +3,8 @@
 `AtomicPersister` is the vcrpy persister `recording.vcr_config` installs. It checks a cassette
 before vcrpy reads it (`load_cassette_check`: a broken file is a `CassetteError` naming the file,
 the line and the re-record command) and writes through a temporary file that is renamed over the
-cassette (`write_atomically`), so a crash mid-write leaves the previous cassette intact.
+cassette (`write_atomically`), so a crash mid-write leaves the previous cassette intact (and a
+`.<name>.yaml.<random>.tmp` file, which the next recording removes: `recording/lock.py`).
 
 vcrpy saves a cassette when it is closed, in the scenario's teardown, whatever the scenario's
 outcome. A `SaveGate` tells the persister whether the scenario passed: only then does the new
@@ -278,13 +279,36 @@ def _interaction_problem(interaction: Any) -> str | None:
     for key in ("method", "uri", "headers"):
         if key not in request:
             return f"has no request.{key}"
+    for key in ("method", "uri"):
+        if not isinstance(request[key], str) or not request[key]:
+            return f"has request.{key} {_value(request[key])}, where a string belongs"
     status = response.get("status")
     if not isinstance(status, dict) or not isinstance(status.get("code"), int):
         return "has no response.status.code"
+    for where, part in (("request", request), ("response", response)):
+        headers = part.get("headers", {})
+        if not isinstance(headers, dict):
+            return (
+                f"has {where}.headers {_value(headers)}, where a mapping of names to values belongs"
+            )
+    if not isinstance(request.get("body"), str | bytes | None):
+        return f"has request.body {_value(request['body'])}, where a string belongs"
     body = response.get("body")
     if not isinstance(body, dict) or "string" not in body:
         return "has no response.body.string"
+    if not isinstance(body["string"], str | bytes):
+        return f"has response.body.string {_value(body['string'])}, where a string belongs"
     return None
+
+
+def _value(value: Any) -> str:
+    """A wrong value as the message shows it: its YAML type and, when short, itself."""
+    kinds = {type(None): "null", bool: "a boolean", int: "a number", float: "a number"}
+    kind = kinds.get(type(value)) or ("a list" if isinstance(value, list) else "a mapping")
+    if isinstance(value, str):
+        kind = "a string"
+    shown = repr(value)
+    return kind if value is None or len(shown) > 40 else f"{kind} ({shown})"
 
 
 def _interaction_lines(root: Any) -> Iterator[int]:

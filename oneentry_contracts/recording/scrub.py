@@ -224,9 +224,9 @@ class Scrubber:
             return self._binary(data)
         try:
             parsed = json.loads(text)
-        except ValueError:
+            scrubbed = self.json(parsed)
+        except (ValueError, RecursionError):  # RecursionError: nested beyond Python's stack
             return self.text(text).encode("utf-8")
-        scrubbed = self.json(parsed)
         if _same_json(scrubbed, parsed):
             return data
         return json.dumps(scrubbed, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

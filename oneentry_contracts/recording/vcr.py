@@ -283,7 +283,7 @@ def _parsed_body(request: Any) -> Any:
         return None
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return data
 
 

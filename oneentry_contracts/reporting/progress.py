@@ -23,13 +23,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.status import Status
 
 from oneentry_contracts.reporting.events import EVENTS_ENV, EventReader
+
+if TYPE_CHECKING:
+    from oneentry_contracts.api.children import Supervisor
 
 __all__ = ["Finished", "Progress", "run_with_progress"]
 
@@ -115,8 +118,11 @@ class Progress:
             self.handle(event)
 
 
-def run_with_progress(command: list[str], env: dict[str, str], progress: Progress) -> int:
-    """Run the pytest child, show its progress, then print its output; return its exit code."""
+def run_with_progress(
+    command: list[str], env: dict[str, str], progress: Progress, supervisor: Supervisor
+) -> int:
+    """Run the pytest child (started by `supervisor`), show its progress, then print its output;
+    return its exit code."""
     console = progress.console
     with tempfile.TemporaryDirectory() as scratch:
         events = Path(scratch) / "events.jsonl"
@@ -126,9 +132,7 @@ def run_with_progress(command: list[str], env: dict[str, str], progress: Progres
         if console.is_terminal and not any(arg.startswith("--color") for arg in command):
             command = [*command, "--color=yes"]
         with output.open("wb") as sink:
-            child = subprocess.Popen(  # noqa: S603 - our own interpreter running pytest
-                command, env=child_env, stdout=sink, stderr=subprocess.STDOUT
-            )
+            child = supervisor.spawn(command, child_env, stdout=sink, stderr=subprocess.STDOUT)
             status: Status | None = None
             if console.is_terminal:
                 status = console.status(progress.status())
@@ -147,9 +151,6 @@ def run_with_progress(command: list[str], env: dict[str, str], progress: Progres
             finally:
                 if status is not None:
                     status.stop()
-                if child.poll() is None:  # interrupted: stop the child, keep its exit code
-                    child.terminate()
-                    child.wait()
         sys.stdout.flush()
         sys.stdout.buffer.write(output.read_bytes())
         sys.stdout.flush()

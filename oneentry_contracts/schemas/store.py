@@ -41,6 +41,7 @@ from referencing.jsonschema import DRAFT202012
 
 from oneentry_contracts.api.endpoints import ENDPOINTS, ERROR_SCHEMA, Endpoint
 from oneentry_contracts.errors import ConfigError, SchemaViolation
+from oneentry_contracts.schemas.refcycle import find_cycle
 
 __all__ = [
     "BASE_URI",
@@ -120,6 +121,15 @@ class SchemaStore:
         registry = _registry(schemas)
         for name, schema in schemas.items():
             _check_refs(schema, registry, sources[name].with_suffix(""))
+            if cycle := find_cycle(schema, registry):
+                raise ConfigError(
+                    f"{sources[name]}: its $refs go round in a circle ({' -> '.join(cycle)}, "
+                    "back to where they started) without going into the answer, so checking "
+                    "an answer against it would never end.\nHow to fix: break the circle: one "
+                    "of these schemas must describe the value itself instead of referring on.",
+                    source=str(sources[name]),
+                    key="$ref",
+                )
         strict = {name: _strict(schema) for name, schema in schemas.items()}
         strict_registry = _registry(strict)
         return cls(

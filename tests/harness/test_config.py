@@ -1,4 +1,4 @@
-"""The configuration: precedence (command line > file > environment > default), validation
+"""The configuration: precedence (command line > environment > file > default), validation
 errors that name the file, the key, the expected type and the closest key, `config` showing
 where each value came from, `init` writing a starter that loads, and the scrub list's wiring."""
 
@@ -49,16 +49,39 @@ def test_environment_beats_the_default(tmp_path: Path) -> None:
     assert settings.sources["project.lang_code"] == "default"
 
 
-def test_file_beats_the_environment(tmp_path: Path) -> None:
-    write(tmp_path, "[recording]\ntimeout = 5\n")
+def test_environment_beats_the_file(tmp_path: Path) -> None:
+    write(tmp_path, "[recording]\ntimeout = 5\nstrict = true\n[formdata]\nseed = 3\n")
     settings = resolve(tmp_path, env={TIMEOUT_ENV: "42", "ONEENTRY_CONTRACTS_FORMDATA_SEED": "7"})
-    assert settings.config.timeout == 5.0
-    assert settings.sources["recording.timeout"] == CONFIG_FILE
-    assert settings.config.faker_seed == 7  # not in the file: the environment still applies
+    assert settings.config.timeout == 42.0  # a CI variable overrides the committed file
+    assert settings.sources["recording.timeout"] == f"environment {TIMEOUT_ENV}"
+    assert settings.config.faker_seed == 7
     assert settings.sources["formdata.seed"] == "environment ONEENTRY_CONTRACTS_FORMDATA_SEED"
+    assert settings.config.strict is True  # no variable: the file applies
+    assert settings.sources["recording.strict"] == CONFIG_FILE
 
 
-def test_command_line_beats_file_and_environment(tmp_path: Path) -> None:
+def test_a_broken_file_value_is_reported_even_when_a_variable_overrides_it(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, '[recording]\ntimeout = "10s"\n')
+    with pytest.raises(ConfigError, match=r"\[recording\.timeout\] must be a number > 0"):
+        resolve(tmp_path, env={TIMEOUT_ENV: "42"})
+
+
+def test_the_shipped_file_lets_the_environment_drive_every_key() -> None:
+    """The README's example: this repository's own file sets only what differs from the
+    defaults (the catalog), so every documented ONEENTRY_CONTRACTS_* variable takes effect."""
+    root = Path(__file__).resolve().parents[2]
+    assert resolve(root, env={}).config == Config(
+        source=CONFIG_FILE, catalog=resolve(root, env={}).config.catalog
+    )
+    settings = resolve(root, env={key.env: "7" for key in KEYS if key.kind == "integer"})
+    for key in KEYS:
+        if key.kind == "integer":
+            assert settings.sources[key.path] == f"environment {key.env}", key.path
+
+
+def test_command_line_beats_environment_and_file(tmp_path: Path) -> None:
     write(tmp_path, '[recording]\ntimeout = 5\n[project]\nlang_code = "ru_RU"\n')
     settings = resolve(
         tmp_path,
@@ -224,7 +247,7 @@ def test_init_writes_a_starter_that_loads_as_the_defaults(
         assert key.env in written
     settings = resolve(tmp_path, env={TIMEOUT_ENV: "3"})
     assert settings.file == CONFIG_FILE
-    assert settings.config.timeout == 3.0  # all commented out: the environment still applies
+    assert settings.config.timeout == 3.0  # all commented out: the environment applies
 
 
 def test_the_starter_uncommented_is_valid_and_holds_the_defaults(tmp_path: Path) -> None:

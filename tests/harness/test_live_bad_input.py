@@ -219,3 +219,48 @@ def test_a_403_in_a_step_explains_the_app_token() -> None:
         "one call only, the entity is closed or the user lacks a permission in the admin panel."
     )
     assert expect_status(answer, 403)["message"] == "Forbidden"  # a refusal step still passes
+
+
+def test_a_project_url_with_a_password_is_refused_before_any_request(root: Path) -> None:
+    url = "https://admin:hunter22@127.0.0.1:9?x=1"
+    message = assert_clean(run_live(root, url), "hunter22", "admin")
+    assert message.startswith(
+        "ONEENTRY_PROJECT_URL holds a user name or password (user:password@host), so no "
+        "scenario ran (its value is not shown: it may hold a secret)."
+    )
+
+
+def test_a_preflight_answered_by_a_redirect(root: Path, sb: SandboxServer) -> None:
+    fault(sb, path=PROVIDERS, status=301, body="", headers={"Location": "/v2" + PROVIDERS})
+    message = assert_clean(run_live(root, sb.base_url), sb.base_url)
+    assert message == (
+        "the project in ONEENTRY_PROJECT_URL could not be used, so no scenario ran: "
+        f"auth_providers (GET {PROVIDERS}) answered 301 Moved Permanently, a redirect to "
+        f"/v2{PROVIDERS}; the harness does not follow redirects (a request is never re-sent "
+        "elsewhere).\nHow to fix: set the project URL to the address the redirect points to "
+        "(often https:// instead of http://, or the host without a path after it)."
+    )
+
+
+def test_a_preflight_answered_by_a_500(root: Path, sb: SandboxServer) -> None:
+    body = '{"statusCode": 500, "message": "Internal server error"}'
+    fault(sb, path=PROVIDERS, status=500, body=body, headers={"Content-Type": "application/json"})
+    message = assert_clean(run_live(root, sb.base_url), sb.base_url)
+    assert message == (
+        "the project in ONEENTRY_PROJECT_URL failed on the server: auth_providers "
+        f'(GET {PROVIDERS}) answered 500 "Internal server error", so no scenario ran. '
+        "How to fix: the project's server failed on a request that needs nothing but the app "
+        "token: look at the server's logs or the project's status, and run again later; the "
+        "URL and the app token could not be checked."
+    )
+
+
+def test_a_preflight_answered_by_json_nested_too_deep(root: Path, sb: SandboxServer) -> None:
+    body = "[" * 3000 + "]" * 3000
+    fault(sb, path=PROVIDERS, status=200, body=body, headers={"Content-Type": "application/json"})
+    message = assert_clean(run_live(root, sb.base_url), sb.base_url)
+    assert message.startswith(
+        "the project in ONEENTRY_PROJECT_URL could not be used, so no scenario ran: "
+        f"auth_providers (GET {PROVIDERS}) answered 200 OK with JSON nested deeper than Python "
+        "parses (the harness checks up to 64 levels)"
+    )

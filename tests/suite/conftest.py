@@ -65,7 +65,11 @@ def suite(tmp_path: Path) -> SuiteCopy:
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
-            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                source,
+                tmp_path / part,
+                ignore=shutil.ignore_patterns("__pycache__", ".recording.lock", ".*.tmp"),
+            )
         else:
             shutil.copy2(source, tmp_path / part)
     return SuiteCopy(tmp_path)

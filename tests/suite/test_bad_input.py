@@ -29,6 +29,10 @@ def _edit(path: Path, old: str, new: str) -> int:
     return text[: text.index(old)].count("\n") + 1
 
 
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def _clean(run: Run) -> None:
     assert "Traceback" not in run.output, run.output
     assert "site-packages" not in run.output, run.output  # no frames from libraries either
@@ -167,7 +171,7 @@ def test_schema_file_that_is_not_a_valid_schema_fails_before_any_scenario(
 
 
 def test_config_with_a_misspelt_key_suggests_the_right_one(suite: SuiteCopy) -> None:
-    _edit(suite.root / "oneentry-contracts.toml", "lang_code =", "langcode =")
+    _append(suite.root / "oneentry-contracts.toml", '\n[project]\nlangcode = "en_US"\n')
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
     assert (
@@ -178,7 +182,7 @@ def test_config_with_a_misspelt_key_suggests_the_right_one(suite: SuiteCopy) -> 
 
 
 def test_config_with_a_wrong_type_names_key_and_expected_type(suite: SuiteCopy) -> None:
-    _edit(suite.root / "oneentry-contracts.toml", "timeout = 10.0", 'timeout = "10s"')
+    _append(suite.root / "oneentry-contracts.toml", '\n[recording]\ntimeout = "10s"\n')
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
     assert "oneentry-contracts.toml: [recording.timeout] must be a number > 0, got '10s'" in (

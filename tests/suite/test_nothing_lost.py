@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from oneentry_contracts.recording.cassettes import FAILED_SUFFIX, load_cassette_check
+from oneentry_contracts.recording.lock import LOCK_NAME
 from tests.suite.conftest import ROOT, SuiteCopy
 from tests.suite.test_suite import GUEST, GUEST_NODE
 
@@ -29,11 +30,14 @@ def _break_the_guest_order(suite: SuiteCopy) -> None:
 
 
 def _stray_files(folder: Path) -> list[str]:
-    """Temporary files (`.<name>.tmp`) and anything else that is not a committed cassette."""
+    """Temporary files (`.<name>.tmp`) and anything else that is not a committed cassette
+    (the recorders' lock, `.recording.lock`, ignored by git, is meant to stay)."""
     return sorted(
         str(p.relative_to(folder))
         for p in folder.rglob("*")
-        if p.is_file() and (p.name.startswith(".") or not p.name.endswith(".yaml"))
+        if p.is_file()
+        and p.name != LOCK_NAME
+        and (p.name.startswith(".") or not p.name.endswith(".yaml"))
     )
 
 
