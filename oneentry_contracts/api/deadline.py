@@ -21,6 +21,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from oneentry_contracts.pytest_plugin import compat
+
 __all__ = ["DeadlineExceeded", "deadline_transport"]
 
 
@@ -71,5 +73,5 @@ def deadline_transport(seconds: float | None, verify: ssl.SSLContext) -> httpx.H
     (None: only httpx's per-phase timeouts)."""
     transport = httpx.HTTPTransport(verify=verify)
     if seconds is not None:
-        transport._pool = _DeadlinePool(transport._pool, seconds)  # type: ignore[assignment]
+        compat.wrap_connection_pool(transport, lambda pool: _DeadlinePool(pool, seconds))
     return transport

@@ -11,6 +11,7 @@ pytest-recording's assertion rewriting.
     pytest-bdd  scenario_reports, report_contexts, report_context, step_contexts,
                 scenario_template, example_values, render_string, step_lookup_module
     pytest      fixtures_by_node, cucumber_json_path
+    httpx       wrap_connection_pool
     faker       faker_email_domains
     vcrpy       check_vcrpy, check_persister_option, replay_failure, interactions, play_counts,
                 cassette_not_found, serialize, deserialize, yaml_deserialize, read_body, PROBED
@@ -58,6 +59,7 @@ __all__ = [
     "serialize",
     "step_contexts",
     "step_lookup_module",
+    "wrap_connection_pool",
     "yaml_deserialize",
 ]
 
@@ -66,6 +68,7 @@ SUPPORTED: Final = {
     "pytest": ">=9.2,<10",
     "vcrpy": ">=9.1,<10",
     "faker": ">=30",
+    "httpx": ">=0.28,<1",
 }
 """The versions whose internals this module was written and tested against."""
 
@@ -322,3 +325,14 @@ def faker_email_domains() -> frozenset[str]:
             values = vars(locale).get(attribute, ()) if locale is not None else ()
             domains.update(v.lower() for v in values if isinstance(v, str))
     return frozenset(domains)
+
+
+# ---------------------------------------------------------------------------------------------
+# httpx
+
+
+def wrap_connection_pool(transport: Any, wrap: Callable[[Any], Any]) -> None:
+    """Put `wrap(pool)` in place of an `httpx.HTTPTransport`'s httpcore connection pool (its
+    `_pool`, httpx 0.28), below vcrpy's patch, so that recording goes through it too."""
+    pool = _attribute(transport, "_pool", "httpx", "HTTPTransport._pool (its connection pool)")
+    transport._pool = wrap(pool)

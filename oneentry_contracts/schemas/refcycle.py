@@ -11,11 +11,13 @@ files, not a traceback in the middle of a scenario.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from referencing import Registry
-from referencing._core import Resolver
 from referencing.exceptions import Unresolvable
+
+if TYPE_CHECKING:  # a type only: referencing exports no Resolver name
+    from referencing._core import Resolver
 
 __all__ = ["find_cycle"]
 

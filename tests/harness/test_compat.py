@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
 import vcr  # type: ignore[import-untyped]
 
@@ -196,3 +197,19 @@ def test_a_faker_without_its_email_domain_lists_is_named(monkeypatch: pytest.Mon
     with pytest.raises(IncompatibleLibrary) as raised:
         compat.faker_email_domains()
     assert str(raised.value).startswith(_message("faker", "faker.providers.internet.Provider"))
+
+
+def test_a_transport_without_its_connection_pool_names_httpx_and_its_version() -> None:
+    class Transport:  # an httpx.HTTPTransport of a release that renamed `_pool`
+        pass
+
+    with pytest.raises(IncompatibleLibrary) as raised:
+        compat.wrap_connection_pool(Transport(), lambda pool: pool)
+    assert str(raised.value).startswith(_message("httpx", "HTTPTransport._pool (its connection pool)"))
+
+
+def test_the_connection_pool_is_wrapped_in_place() -> None:
+    transport = httpx.HTTPTransport()
+    original = transport._pool
+    compat.wrap_connection_pool(transport, lambda pool: ("wrapped", pool))
+    assert transport._pool == ("wrapped", original)  # type: ignore[comparison-overlap]
