@@ -205,7 +205,9 @@ def test_a_transport_without_its_connection_pool_names_httpx_and_its_version() -
 
     with pytest.raises(IncompatibleLibrary) as raised:
         compat.wrap_connection_pool(Transport(), lambda pool: pool)
-    assert str(raised.value).startswith(_message("httpx", "HTTPTransport._pool (its connection pool)"))
+    assert str(raised.value).startswith(
+        _message("httpx", "HTTPTransport._pool (its connection pool)")
+    )
 
 
 def test_the_connection_pool_is_wrapped_in_place() -> None:
