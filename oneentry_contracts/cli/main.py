@@ -8,7 +8,7 @@
     oneentry-contracts run --live --project
                                          run against your project without cassettes
     oneentry-contracts config            every setting's effective value and its source
-    oneentry-contracts init              write a commented starter oneentry-contracts.toml
+    oneentry-contracts init              scaffold a project: config, features, CI, pre-commit
     oneentry-contracts infer-schema KIND propose a schema from the recorded answers (--write)
     oneentry-contracts steps             the step catalogue: every standard step sentence (--format)
 
@@ -91,10 +91,9 @@ COMMANDS: Final = {
         "config_main",
     ),
     "init": Command(
-        "write a commented starter oneentry-contracts.toml",
-        "oneentry_contracts.cli.config_cmd",
-        "add_init_arguments",
-        "init_main",
+        "scaffold oneentry-contracts.toml, features/, CI and pre-commit in a repository",
+        "oneentry_contracts.cli.init_cmd",
+        main="run",
     ),
     "infer-schema": Command(
         "propose a response kind's schema from the recorded answers",
@@ -344,6 +343,10 @@ def run_main(args: argparse.Namespace) -> int:
         # Fail fast, before pytest starts, on a broken file, variable or --set.
         config = resolve(args.root, overrides(args)).config
         live = LiveSettings.from_env(config) if args.project else None  # a missing variable
+        if (args.record or args.live) and not args.project:
+            from oneentry_contracts.api.sandbox import bundled_project
+
+            bundled_project()  # the sandbox extra is installed, or how to install it
         pytest_args = _pytest_args(args)
         if live is not None:
             check_project(config, live)  # reachable, and takes the app token?

@@ -239,7 +239,7 @@ def test_run_refuses_a_bad_set_before_starting_pytest(
 def test_init_writes_a_starter_that_loads_as_the_defaults(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["init", "--root", str(tmp_path)]) == 0
+    assert main(["init", "--config-only", "--root", str(tmp_path)]) == 0
     written = (tmp_path / CONFIG_FILE).read_text("utf-8")
     assert written == render_starter()
     for key in KEYS:  # every key is in it, with its variable
@@ -270,12 +270,12 @@ def test_init_refuses_to_overwrite_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mine = write(tmp_path, "[recording]\ntimeout = 5\n")
-    assert main(["init", "--root", str(tmp_path)]) == 2
+    assert main(["init", "--config-only", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "already exists and was not overwritten" in err
     assert "--force" in err
     assert mine.read_text("utf-8") == "[recording]\ntimeout = 5\n"
-    assert main(["init", "--root", str(tmp_path), "--force"]) == 0
+    assert main(["init", "--config-only", "--root", str(tmp_path), "--force"]) == 0
     assert mine.read_text("utf-8") == render_starter()
     assert [p.name for p in tmp_path.iterdir()] == [CONFIG_FILE]  # no temporary file left
 
