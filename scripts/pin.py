@@ -21,13 +21,14 @@ BLOCK = re.compile(r"(# BEGIN PINS\n).*?(# END PINS)", re.DOTALL)
 
 
 def resolve() -> list[str]:
-    """Return `name==version` lines for the whole dependency tree, dev group included."""
+    """Return `name==version` lines for the whole dependency tree, extras and dev group included."""
     out = subprocess.run(  # noqa: S603 - fixed argument list, no user input
         [  # noqa: S607 - uv is the documented tool for this step
             "uv",
             "pip",
             "compile",
             str(PYPROJECT),
+            "--all-extras",
             "--group",
             "dev",
             "--universal",
