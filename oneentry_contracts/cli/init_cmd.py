@@ -71,7 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help=f"a field of {who} form (repeatable; default: its required fields)",
         )
     shop.add_argument(
-        "--account", action="append", default=[], metavar="MARKER", help="a payment account"
+        "--account",
+        action="append",
+        default=[],
+        metavar="MARKER",
+        help="a payment account (repeatable; default: the storage's)",
     )
     shop.add_argument(
         "--product",
