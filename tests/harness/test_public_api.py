@@ -80,5 +80,5 @@ def test_the_library_is_in_subpackages_by_concept() -> None:
     packages = sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py"))
     assert packages == [
         *("api", "cli", "config", "formcheck", "pytest_plugin"),
-        *("recording", "reporting", "schemas", "shop", "steps"),
+        *("recording", "reporting", "scaffold", "schemas", "shop", "steps"),
     ]
