@@ -104,7 +104,7 @@ def test_a_shop_adopts_the_package_with_init(venv: Venv, wheel: Path, tmp_path: 
     venv.uninstall("starlette", "uvicorn")  # replay needs none of the sandbox extra
     assert not venv.python_can_import("uvicorn")
     replayed = _ok(venv.run("oneentry-contracts", "run", cwd=shop), "run")
-    assert "│ total               │      9 │      0 │       0 │" in replayed
+    assert re.search(r"│ total +│ +9 │ +0 │", replayed), replayed[-3000:]  # 9 passed, 0 failed
     _ok(venv.run("oneentry-contracts", "run", "-n", "2", cwd=shop), "run -n 2")
     _ok(venv.run("oneentry-contracts", "run", "--store-durations", cwd=shop), "--store-durations")
     half = _ok(venv.run("oneentry-contracts", "run", "--splits", "2", "--group", "1", cwd=shop), "")
@@ -246,7 +246,7 @@ def test_a_second_shop_with_its_own_sandbox(venv: Venv, wheel: Path, tmp_path: P
     assert "anna@poster-shop.test" not in text  # the login is scrubbed
 
     replayed = _ok(venv.run("oneentry-contracts", "run", cwd=shop), "run")
-    assert "│ total    │      3 │      0 │       0 │" in replayed
+    assert re.search(r"│ total +│ +3 │ +0 │", replayed), replayed[-3000:]
     assert purchase.read_text("utf-8") == text  # replay rewrote nothing
     _ok(venv.run("oneentry-contracts", "audit-cassettes", cwd=shop), "audit-cassettes")
     offline = _ok(venv.run("oneentry-contracts", "check-forms", cwd=shop), "check-forms")
