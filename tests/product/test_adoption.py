@@ -9,12 +9,14 @@ everything runs there with that environment's commands, never this repository's 
    `pytest` and `check-forms` from the cassettes; `check-forms --url` asks a started
    `oneentry-sandbox`;
 2. a second shop has its own sandbox project file (another form, storage, account, products,
-   currency; no guest) and a feature written only from the standard steps' sentences: it
+   currency; no guest) and a feature written only from the standard steps' sentences (each
+   matches a sentence of `oneentry-contracts steps`): it
    records against its own sandbox, replays offline and checks its forms.
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import subprocess
@@ -23,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import parse  # type: ignore[import-untyped]
 import pytest
 
 from tests.product.conftest import Venv
@@ -43,6 +46,19 @@ def _ok(done: subprocess.CompletedProcess[str], what: str) -> str:
     assert done.returncode == 0, f"{what} exited {done.returncode}:\n{output[-6000:]}"
     assert "Traceback" not in output, output[-6000:]
     return output
+
+
+def _not_in_catalogue(feature: str, catalogue: str) -> list[str]:
+    """The feature's step lines that no sentence of `oneentry-contracts steps` matches."""
+    domains = json.loads(catalogue)["domains"]
+    sentences = [parse.compile(s["sentence"]) for steps in domains.values() for s in steps]
+    steps, inside = [], False  # step lines follow a Background: or Scenario line
+    for line in (text.strip() for text in feature.splitlines()):
+        inside = inside or line.startswith(("Background:", "Scenario"))
+        word, _, rest = line.partition(" ")
+        if inside and word in ("Given", "When", "Then", "And", "But"):
+            steps.append(rest)
+    return [step for step in steps if not any(s.parse(step) for s in sentences)]
 
 
 @contextmanager
@@ -86,6 +102,9 @@ def test_a_shop_adopts_the_package_with_init(venv: Venv, wheel: Path, tmp_path: 
     assert not venv.python_can_import("starlette")
     written = _ok(venv.run("oneentry-contracts", "init", cwd=shop), "init")
     assert "features/guest_purchase.feature" in written
+    catalogue = _ok(venv.run("oneentry-contracts", "steps", "--format", "json", cwd=shop), "steps")
+    for feature in shop.glob("features/*.feature"):  # standard steps only, no @sandbox ones
+        assert _not_in_catalogue(feature.read_text("utf-8"), catalogue) == [], feature.name
     refused = venv.run("oneentry-contracts", "run", "--record", cwd=shop)
     assert refused.returncode == 2
     assert "pip install 'oneentry-contracts[sandbox]'" in refused.stderr
@@ -238,6 +257,9 @@ def test_a_second_shop_with_its_own_sandbox(venv: Venv, wheel: Path, tmp_path: P
     binding = 'from pytest_bdd import scenarios\n\nscenarios(".")\n'
     (shop / "features" / "test_checkout.py").write_text(binding, encoding="utf-8")
 
+    catalogue = _ok(venv.run("oneentry-contracts", "steps", "--format", "json", cwd=shop), "steps")
+    assert _not_in_catalogue(SHOP_FEATURE, catalogue) == []
+    assert _not_in_catalogue("Scenario: x\nWhen the shop marks the order as gone", catalogue)
     recorded = _ok(venv.run("oneentry-contracts", "run", "--record", cwd=shop), "run --record")
     assert "re-recorded 3 cassette(s) (3 new)" in recorded
     purchase = shop / "cassettes/checkout/a_customer_buys_two_mugs_and_a_poster_by_card.yaml"
