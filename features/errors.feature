@@ -1,7 +1,9 @@
 @errors
 Feature: Refusals
-  What the API refuses, and how: every refusal has its exact status code, an error body that
-  follows the error contract, and a message that names what was wrong.
+  What the API refuses, and how: every refusal has its exact status code and an error body
+  that follows the error contract. A scenario checks the message only for what live projects'
+  messages are known to carry (the marker, id or phrase named below, oneentry_sandbox/FIDELITY.md),
+  never for wording only the sandbox writes.
 
   Scenario: Order storages are refused to a shop that has not signed in
     Given the shop has not signed in
@@ -22,17 +24,17 @@ Feature: Refusals
     And the customer's refresh token has been spent by another client
     And the customer's access token has expired
     When the shop lists the order storages
-    Then the shop is refused with status 401, the message naming "expired"
-    And the refresh was refused with status 400, the message naming "Refresh token"
+    Then the shop is refused with status 401
+    And the refresh was refused
 
   Scenario: A wrong app token is refused
     When a shop with a wrong app token lists the order storages
-    Then the shop is refused with status 403, the message naming "x-app-token"
+    Then the shop is refused with status 403, the message naming "Resource is closed"
 
   Scenario: An unknown order storage is not found
     Given the shop is signed in as the registered user
     When the shop looks up the storage "no_such_storage"
-    Then the shop is refused with status 404, the message naming "no_such_storage"
+    Then the shop is refused with status 404
 
   Scenario: A form field the form does not have is refused
     Given the shop is signed in as the registered user
@@ -55,7 +57,7 @@ Feature: Refusals
       | product   | quantity |
       | Desk lamp | 1        |
     When the shopper places the order in storage "orders" paying by "cash"
-    Then the order is refused with status 400, the message naming "'name' has type 'integer'"
+    Then the order is refused with status 400, the message naming "name"
 
   Scenario: A missing required form field is refused
     Given the shop is signed in as the registered user
@@ -66,7 +68,7 @@ Feature: Refusals
       | product   | quantity |
       | Desk lamp | 1        |
     When the shopper places the order in storage "orders" paying by "cash"
-    Then the order is refused with status 400, the message naming "'name' is required"
+    Then the order is refused with status 400, the message naming "name"
 
   Scenario: A product the catalogue does not have is refused
     Given the shop is signed in as the registered user
@@ -110,8 +112,21 @@ Feature: Refusals
     When the shopper places the order in storage "orders" paying by "cash"
     Then the order is created with the cart at catalogue prices
     When the guest user signs in and asks for that order
-    Then the shop is refused with status 404, the message naming the order's id
+    Then the shop is refused with status 404
 
   Scenario: Signing in with a wrong password is refused
     When the registered user signs in with a wrong password
-    Then the shop is refused with status 401, the message naming "password"
+    Then the shop is refused with status 401
+
+  Scenario: A refund of an order that is not paid is refused
+    Given the shop is signed in as the registered user
+    And the shopper fills in the order form "order" with:
+      | marker | type   |
+      | name   | string |
+    And the cart holds:
+      | product | quantity |
+      | Cosmo   | 2        |
+    When the shopper places the order in storage "orders" paying by "cash"
+    Then the order is created with the cart at catalogue prices
+    When the customer asks for a refund of 1 × "Cosmo"
+    Then the refund request is refused with status 404, the message naming "uncompleted order"

@@ -2,12 +2,16 @@
 Feature: Guest purchase
   A shopper buys without registering. The shop signs in with the shared guest account,
   sends the guest order form with the shopper's contacts and the cart, opens a payment
-  session for the order, marks it completed, and reads everything back.
-  (Seed 000: "Purchase of goods and services without user registration".)
+  session for the order, and reads everything back once the payment provider has completed
+  the payment. (Seed 000: "Purchase of goods and services without user registration".)
+  Seed 000's "update the session" is, on a live project, the payment provider's callback:
+  the content API has no call that completes a session. The sandbox plays the provider
+  (@sandbox), so against a real project these scenarios are skipped, saying so.
 
   Background:
     Given the shop is signed in as the guest user
 
+  @sandbox
   Scenario Outline: A guest buys <quantity> × <product> and pays by <account>
     Given the shopper fills in the order form "guest_order" with:
       | marker      | type   |
@@ -21,12 +25,12 @@ Feature: Guest purchase
     Then the order is created with the cart at catalogue prices
     When the shopper opens a payment session for the order
     Then a payment session is waiting for the order
-    When the shop marks the payment session as "guest_completed"
-    Then the payment session has status "guest_completed"
-    When the shop looks up the payment session by the order
-    Then it finds the same payment session with status "guest_completed"
+    When the payment provider completes the payment session
+    And the shop looks up the payment session by the order
+    Then it finds the same payment session with status "completed"
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is paid, with status "paid_for"
 
     Examples:
       | account | product         | quantity |
@@ -34,6 +38,7 @@ Feature: Guest purchase
       | stripe  | Cosmo           | 2        |
       | cash    | Gift card       | 3        |
 
+  @sandbox
   Scenario Outline: A guest pays by <account> for a cart of several products
     Given the shopper fills in the order form "guest_order" with:
       | marker      | type   |
@@ -49,12 +54,12 @@ Feature: Guest purchase
     Then the order is created with the cart at catalogue prices
     When the shopper opens a payment session for the order
     Then a payment session is waiting for the order
-    When the shop marks the payment session as "guest_completed"
-    Then the payment session has status "guest_completed"
-    When the shop looks up the payment session by the order
-    Then it finds the same payment session with status "guest_completed"
+    When the payment provider completes the payment session
+    And the shop looks up the payment session by the order
+    Then it finds the same payment session with status "completed"
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is paid, with status "paid_for"
 
     Examples:
       | account |

@@ -22,6 +22,7 @@ Feature: Registered purchase
     Then it finds the same payment session with status "waiting"
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is not paid yet
 
     Examples:
       | account | product   | quantity |
@@ -45,6 +46,7 @@ Feature: Registered purchase
     Then it finds the same payment session with status "waiting"
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is not paid yet
 
     Examples:
       | account |

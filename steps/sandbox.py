@@ -1,8 +1,9 @@
-"""Sandbox-only steps: moving the sandbox's clock and changing a catalogue price.
+"""Sandbox-only steps: the payment provider, the clock and a catalogue price.
 
-A real project offers no way to make an access token expire now or to change a product's
-price from a test, so these steps drive the sandbox's control API (`/__sandbox/`), and only in
-scenarios tagged `@sandbox`:
+A real project offers no way, from a test, to have the payment provider complete a payment
+(its callback moves the session and the order; the content API has no such call, FIDELITY.md
+P5), to make an access token expire now, or to change a product's price, so these steps drive
+the sandbox's control API (`/__sandbox/`), and only in scenarios tagged `@sandbox`:
 
 - recording: the control calls go to the sandbox through the scenario's HTTP client, inside
   the cassette, so they are recorded (host scrubbed) with everything else;
@@ -10,7 +11,8 @@ scenarios tagged `@sandbox`:
   recording, and must be played, or the scenario fails), so the replay shows exactly the
   exchange that was recorded;
 - live against the sandbox: they reach the sandbox;
-- `--oneentry-target project` (record or live): the scenario is skipped, saying why.
+- `--oneentry-target project` (record or live): the scenario is skipped, the reason naming
+  what its sandbox steps stand for on a live project (`STANDS_FOR`).
 
 Each control answer is checked against its schema in `schemas/sandbox/`.
 """
@@ -18,14 +20,25 @@ Each control answer is checked against its schema in `schemas/sandbox/`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from pytest_bdd import given, parsers, when
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import Config, ConfigError, ContractApi, expect_status
+from oneentry_contracts import ApiResponse, Config, ConfigError, ContractApi, expect_status
 
 SANDBOX_TAG = "sandbox"
+
+# The start of each sandbox step's sentence -> what it stands for on a live project.
+STANDS_FOR: Final = {
+    "the payment provider completes the payment session": (
+        "the payment provider completing the payment (on a live project only a real payment "
+        "does that)"
+    ),
+    "the customer's access token has expired": "waiting out the access token's lifetime",
+    "the catalogue price of ": "an admin changing the product's price in the admin panel",
+}
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -35,7 +48,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     config = item.config
     against_project = config.getoption("--oneentry-target", "sandbox") == "project"
     if against_project and config.getoption("--oneentry-mode", "replay") != "replay":
-        pytest.skip("a @sandbox scenario needs the sandbox's control API (/__sandbox/)")
+        pytest.skip(skip_reason(item))
+
+
+def skip_reason(item: pytest.Item) -> str:
+    """Why a `@sandbox` scenario cannot run against a real project: what its steps stand for."""
+    function = getattr(item, "obj", None)
+    template = None if function is None else scenario_wrapper_template_registry.get(function)
+    steps = [] if template is None else [*template.all_background_steps, *template.steps]
+    meanings = dict.fromkeys(
+        meaning
+        for step in steps
+        for start, meaning in STANDS_FOR.items()
+        if step.name.startswith(start)
+    )
+    played = "; ".join(meanings) or "what a test cannot do on a live project"
+    return f"@{SANDBOX_TAG}: the sandbox's control API plays {played}"
 
 
 def _control(
@@ -96,3 +124,17 @@ def price_changes(
         )
     )
     return Decimal(str(shown["price"]))
+
+
+@when("the payment provider completes the payment session", target_fixture="provider_answer")
+def provider_completes(
+    request: pytest.FixtureRequest, payment_session: ApiResponse, oneentry_api: ContractApi
+) -> Any:
+    """The gateway's callback for a paid session: the session becomes `completed`, its order
+    `isCompleted: true`, with the status its storage maps a completed payment to (P9, P10)."""
+    session = expect_status(payment_session)
+    path = f"/__sandbox/sessions/{session['id']}/pay"
+    answer = _control(request, oneentry_api, "POST", path, None, "sandbox/provider")
+    assert answer["session"]["id"] == session["id"], answer["session"]
+    assert answer["session"]["status"] == "completed", answer["session"]
+    return answer

@@ -5,9 +5,12 @@ builds its own `OneEntryClient` on top of it, so tokens never leak between scena
 connections and the SSL context are reused. The client knows the wire rules of
 `shared/reference/oneentry-api.md` §1: `x-app-token` and `Content-Type` on every request, the
 Bearer token whenever one is held, `x-device-metadata` on POST only, and the SDK's single
-refresh-and-retry after a 401. Every answer must be JSON; anything else is a `TransportError`.
-Each request has the session client's timeouts and is retried on transient failures as
-`retry.py` says; messages name the endpoint and path, never the host or a token.
+refresh-and-retry after a 401. A shop that checks out guests without signing them in (SDK
+1.0.150 and later, `setGuestId`) sets `guest_id`: it is sent as `x-guest-id` on every call
+made without a Bearer, and dropped once a user signs in, as the SDK does. Every answer
+must be JSON; anything else is a `TransportError`. Each request has the session client's
+timeouts and is retried on transient failures as `retry.py` says; messages name the endpoint and
+path, never the host or a token.
 """
 
 from __future__ import annotations
@@ -173,6 +176,7 @@ class OneEntryClient:
         self.device_metadata = device_metadata
         self.provider_marker = provider_marker
         self._tokens: Tokens | None = None
+        self.guest_id: str | None = None
         self._retry = retry if retry is not None else RetryPolicy()
         self.last_refresh: ApiResponse | None = None
 
@@ -253,6 +257,7 @@ class OneEntryClient:
         if response.ok:
             self._tokens = _tokens_from(response)
             self.provider_marker = provider
+            self.guest_id = None  # the SDK stops sending it once the shopper has signed in
         return response
 
     def logout(self) -> ApiResponse:
@@ -293,6 +298,8 @@ class OneEntryClient:
         headers = {"x-app-token": self._app_token, "Content-Type": "application/json"}
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
+        elif self.guest_id:
+            headers["x-guest-id"] = self.guest_id
         if ep.method == "POST":
             headers["x-device-metadata"] = self.device_metadata
         return headers

@@ -82,14 +82,15 @@ class ContractApi:
 
     def control(self, method: str, path: str, body: Any, schema: str) -> Any:
         """A call outside the OneEntry API on the same host (a sandbox's control API), recorded
-        and replayed like the others; a 200 answer is checked against `schema` and returned."""
+        and replayed like the others; a 200 answer is checked against `schema` and returned.
+        `body` is sent as JSON; None sends no body."""
         endpoint = f"{method} {path}"
         try:
             raw = self.client.http.request(
                 method,
                 self.client.base_url + path,
-                content=dump_json(body),
-                headers={"Content-Type": "application/json"},
+                content=None if body is None else dump_json(body),
+                headers={} if body is None else {"Content-Type": "application/json"},
             )
         except _vcr_refusal() as exc:
             raise explain_replay_failure(

@@ -7,13 +7,17 @@ the `oneentry` SDK 1.0.149 exactly, including the trailing slash of the sessions
 
 Idempotency decides retries (`retry.py`): an idempotent call may be repeated after its answer
 was lost, because doing it twice leaves the same state as doing it once. That is every GET,
-the PUTs (`updateOrderByMarkerAndId`, the session update: each sends the whole new state) and
+the PUT (`updateOrderByMarkerAndId`: it sends the whole new state) and
 `previewOrder` (a POST that only computes totals). Not idempotent: createOrder, createSession
 and createRefundRequest (each repetition creates another one), auth, sign-up, logout and refresh
 (refresh tokens are single-use, reference §3), and cancelRefundRequest: the DELETE's effect is
 repeatable, but the reference (D:/ar/docs/orders/cancelRefundRequest) answers a second one
 `404 "Request not found"`, so a retry would turn a success into a refusal. For those, `if_lost`
 tells the user what may have happened when the answer was lost.
+
+No call here changes a payment session: the content API has none (live projects answer
+`PUT .../payments/sessions/{id}` as an unknown route); the payment provider's callback moves a
+session and its order (oneentry_sandbox/FIDELITY.md P5).
 """
 
 from __future__ import annotations
@@ -175,7 +179,6 @@ ENDPOINTS: dict[str, Endpoint] = {
             if_lost="the payment session may have been created; check the order's sessions "
             "before re-running",
         ),
-        _e("update_session", "PUT", _PAY + "/sessions/{id}", "session", user=True),
         _e("accounts", "GET", _PAY + "/accounts", "payment_account_list", user=True),
         _e("account", "GET", _PAY + "/accounts/{id}", "payment_account", user=True),
         _e("product", "GET", "/api/content/products/{id}", "product", user=False),

@@ -82,8 +82,10 @@ class ScrubConfig:
     - `patterns`: regular expressions whose matches, in any string, become `<REDACTED>` (the
       config file's `[scrub] patterns`).
     - `keep_request_headers` / `keep_response_headers`: the only headers a cassette keeps
-      (lower case). Everything else, `host`, `date`, `server`, `set-cookie`, `user-agent`,
-      request ids, is dropped; kept values are scrubbed like any other text.
+      (lower case). The guest id (`x-guest-id`) is kept: it is no secret, and a scenario draws
+      it from its own id, so recordings stay byte-identical. Everything else, `host`, `date`,
+      `server`, `set-cookie`, `user-agent`, request ids, is dropped; kept values are scrubbed
+      like any other text.
     - `scrub_loopback`: also replace any `http://127.0.0.1:<port>` / `localhost` URL (the
       sandbox listens on a fresh port every run).
     """
@@ -95,10 +97,20 @@ class ScrubConfig:
     redacted_keys: frozenset[str] = REDACTED_KEYS
     patterns: tuple[str, ...] = field(default=(), repr=False)
     keep_request_headers: frozenset[str] = frozenset(
-        {"content-type", "accept", "x-app-token", "authorization", "x-device-metadata"}
+        {
+            "content-type",
+            "accept",
+            "x-app-token",
+            "authorization",
+            "x-device-metadata",
+            "x-guest-id",
+        }
     )
     keep_response_headers: frozenset[str] = frozenset(
-        {"content-type", "content-length", "location", "retry-after", "www-authenticate"}
+        {
+            *("content-type", "content-length", "location", "retry-after", "www-authenticate"),
+            "x-guest-id",  # the guest id the API filed the call under (FIDELITY.md G9)
+        }
     )
     scrub_loopback: bool = True
 

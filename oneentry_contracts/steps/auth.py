@@ -1,13 +1,18 @@
-"""Signing in: the guest account and registered customers (AuthProvider)."""
+"""Signing in: the guest account and registered customers (AuthProvider); or a guest id
+instead of signing in."""
 
 from __future__ import annotations
 
+import random
+import uuid
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers
 
 from oneentry_contracts.api.contract import ContractApi, expect_status
 from oneentry_contracts.config.settings import Config, Credentials, UserRole
+from oneentry_contracts.shop.formdata import seed_for
 from oneentry_contracts.steps import wording
 
 
@@ -35,3 +40,24 @@ def signed_in(
     )
     assert body["authProviderIdentifier"] == oneentry_config.auth_provider
     return body
+
+
+@given(wording.GUEST_CHECKOUT.text, target_fixture="guest_id")
+def guest_without_sign_in(
+    request: pytest.FixtureRequest, oneentry_api: ContractApi, oneentry_config: Config
+) -> str:
+    """Send a guest id (`x-guest-id`, no Bearer) as shops on SDK 1.0.150+ do for signed-out
+    shoppers: their orders and sessions belong to that id (oneentry_sandbox/FIDELITY.md G1-G9).
+
+    The id is a uuid v4 (the API replaces any other value with a fresh id, so nothing would be
+    found again under the one sent), drawn from the scenario's id like the fake form data, so
+    every run of the scenario sends the same bytes.
+    """
+    assert oneentry_api.client.tokens is None, "a guest id is ignored once a user signs in"
+    scenario = f"guest id:{request.node.nodeid}"
+    if oneentry_config.faker_seed is not None:
+        scenario = f"{oneentry_config.faker_seed}:{scenario}"
+    bits = random.Random(seed_for(scenario)).getrandbits(128)
+    guest = str(uuid.UUID(int=bits, version=4))
+    oneentry_api.client.guest_id = guest
+    return guest

@@ -125,6 +125,17 @@ def shop_refused(status: int, item: str, answer: ApiResponse) -> None:
     assert_refused(answer, status, item)
 
 
+@then(parsers.parse(wording.SHOP_REFUSED_STATUS.text))
+def shop_refused_status(status: int, answer: ApiResponse) -> None:
+    """Status and error body only: for refusals whose wording no live project has shown."""
+    assert_refused(answer, status, "")
+
+
+@then(parsers.parse(wording.REFUND_REFUSED.text))
+def refund_refused(status: int, item: str, refund_answer: ApiResponse) -> None:
+    assert_refused(refund_answer, status, item)
+
+
 @then(parsers.parse(wording.ORDER_ID_REFUSED.text))
 def order_id_refused(status: int, answer: ApiResponse, placed_order: PlacedOrder) -> None:
     assert_refused(answer, status, str(placed_order.id))
@@ -152,13 +163,26 @@ def refreshed(answer: ApiResponse, oneentry_api: ContractApi) -> None:
 
 @then(parsers.parse(wording.REFRESH_REFUSED.text))
 def refresh_refused(status: int, item: str, answer: ApiResponse, oneentry_api: ContractApi) -> None:
+    failed = _failed_refresh(answer, oneentry_api)
+    assert_refused(failed, status, item)
+
+
+@then(wording.REFRESH_REFUSED_ANY.text)
+def refresh_refused_any(answer: ApiResponse, oneentry_api: ContractApi) -> None:
+    """A 4xx with the error body: no live project has shown the status or the wording."""
+    failed = _failed_refresh(answer, oneentry_api)
+    assert 400 <= failed.status < 500, f"the refresh answered {failed.status}, not a 4xx"
+    assert failed.body["statusCode"] == failed.status, failed.body
+
+
+def _failed_refresh(answer: ApiResponse, oneentry_api: ContractApi) -> ApiResponse:
     assert not answer.refreshed, "the call was retried although the refresh failed"
     failed = oneentry_api.client.last_refresh_error
     assert failed is not None, "no failed refresh was recorded"
     oneentry_api.schemas.validate(
         ERROR_SCHEMA, failed.body, endpoint=str(failed.endpoint), origin=oneentry_api.origin
     )
-    assert_refused(failed, status, item)
+    return failed
 
 
 def assert_refused(answer: ApiResponse, status: int, item: str) -> None:

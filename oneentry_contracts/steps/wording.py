@@ -50,6 +50,7 @@ _CART: Final = ("product", "quantity")
 SIGNED_IN: Final = _given(
     "the shop is signed in as the {role:w} user", "the shop is signed in as the registered user"
 )
+GUEST_CHECKOUT: Final = _given("the shopper checks out as a guest, without signing in")
 
 # forms
 FILL_FORM: Final = _given(
@@ -76,19 +77,16 @@ ORDER_MATCHES: Final = _then("the order read back matches the order created")
 # payments
 OPEN_SESSION: Final = _when("the shopper opens a payment session for the order")
 SESSION_WAITING: Final = _then("a payment session is waiting for the order")
-MARK_SESSION: Final = _when(
-    'the shop marks the payment session as "{status}"',
-    'the shop marks the payment session as "guest_completed"',
-)
-SESSION_HAS_STATUS: Final = _then(
-    'the payment session has status "{status}"',
-    'the payment session has status "guest_completed"',
-)
 SESSION_BY_ORDER: Final = _when("the shop looks up the payment session by the order")
 SAME_SESSION: Final = _then(
     'it finds the same payment session with status "{status}"',
     'it finds the same payment session with status "waiting"',
 )
+ORDER_PAID: Final = _then(
+    'the order read back is paid, with status "{status}"',
+    'the order read back is paid, with status "paid_for"',
+)
+ORDER_UNPAID: Final = _then("the order read back is not paid yet")
 
 # prices
 SIGNED_CART: Final = _given(
@@ -179,7 +177,14 @@ UNKNOWN_PRODUCT: Final = _given(
 )
 SHOP_REFUSED: Final = _then(
     'the shop is refused with status {status:d}, the message naming "{item}"',
-    'the shop is refused with status 401, the message naming "password"',
+    'the shop is refused with status 403, the message naming "Resource is closed"',
+)
+SHOP_REFUSED_STATUS: Final = _then(
+    "the shop is refused with status {status:d}", "the shop is refused with status 404"
+)
+REFUND_REFUSED: Final = _then(
+    'the refund request is refused with status {status:d}, the message naming "{item}"',
+    'the refund request is refused with status 404, the message naming "uncompleted order"',
 )
 ORDER_ID_REFUSED: Final = _then(
     "the shop is refused with status {status:d}, the message naming the order's id",
@@ -194,6 +199,7 @@ REFRESH_REFUSED: Final = _then(
     'the refresh was refused with status {status:d}, the message naming "{item}"',
     'the refresh was refused with status 400, the message naming "Refresh token"',
 )
+REFRESH_REFUSED_ANY: Final = _then("the refresh was refused")
 
 # formcheck
 READ_CONFIGURATION: Final = _when(
@@ -207,16 +213,16 @@ STORAGES_FIT: Final = _then("every storage takes its scenarios' form and payment
 SIGN_IN_FITS: Final = _then("the sign-in form has the login and password fields the shop sends")
 
 DOMAINS: Final[dict[str, tuple[Sentence, ...]]] = {
-    "auth": (SIGNED_IN,),
+    "auth": (SIGNED_IN, GUEST_CHECKOUT),
     "forms": (FILL_FORM, FILL_REQUIRED),
     "orders": (CART_HOLDS, PLACE_ORDER, ORDER_CREATED, READ_ORDER, ORDER_MATCHES),
     "payments": (
         OPEN_SESSION,
         SESSION_WAITING,
-        MARK_SESSION,
-        SESSION_HAS_STATUS,
         SESSION_BY_ORDER,
         SAME_SESSION,
+        ORDER_PAID,
+        ORDER_UNPAID,
     ),
     "prices": (SIGNED_CART, PRICES_SIGNED, PLACE_SIGNED, PLACE_TAMPERED, SIGNED_PRICES_KEPT),
     "lifecycle": (
@@ -251,10 +257,13 @@ DOMAINS: Final[dict[str, tuple[Sentence, ...]]] = {
         OTHER_USER_READS,
         UNKNOWN_PRODUCT,
         SHOP_REFUSED,
+        SHOP_REFUSED_STATUS,
         ORDER_ID_REFUSED,
         ORDER_REFUSED,
+        REFUND_REFUSED,
         REFRESHED,
         REFRESH_REFUSED,
+        REFRESH_REFUSED_ANY,
     ),
     "formcheck": (
         READ_CONFIGURATION,

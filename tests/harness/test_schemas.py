@@ -250,8 +250,8 @@ EXAMPLES: list[tuple[str, Any]] = [
     ("order_list", {"items": [ORDER], "total": 1}),
     ("session", SESSION),
     ("session_list", {"items": [SESSION, {**SESSION, "id": 48, "amount": 50}], "total": 2}),
-    ("session_by_order", SESSION),
     ("session_by_order", [{**SESSION, "amount": None}]),
+    ("session_by_order", []),
     ("order_storage", STORAGE),
     ("order_storage_list", [STORAGE]),
     ("payment_account", ACCOUNT),
@@ -478,6 +478,14 @@ def test_a_wire_form_attribute_error_points_into_the_def(store: SchemaStore) -> 
     assert "defs/form_attribute.json#/$defs/additional_field/required" in str(violation)
 
 
+def test_session_by_order_is_an_array_as_live(store: SchemaStore) -> None:
+    """The docs show one object and SDK 1.0.149 accepts one; live projects answer an array
+    (oneentry_sandbox/FIDELITY.md P2), and observed live wins: one object is a contract change."""
+    violation = _violation(store, "session_by_order", SESSION)
+    assert violation.pointer == ""
+    assert violation.keyword == "type"
+
+
 def test_session_by_order_reports_the_session_branch(store: SchemaStore) -> None:
     violation = _violation(store, "session_by_order", [{**SESSION, "paymentAccountId": "1"}])
     assert violation.pointer == "/0/paymentAccountId"
@@ -521,16 +529,16 @@ def test_strict_mode_works_through_refs(store: SchemaStore) -> None:
     assert "session.json#/unevaluatedProperties" in str(violation)
 
 
-def test_strict_mode_through_a_def_and_a_one_of(store: SchemaStore) -> None:
+def test_strict_mode_through_a_def_and_an_array(store: SchemaStore) -> None:
     order = copy.deepcopy(ORDER)
     order["products"][0]["signedPrice"] = "50"
     order["products"][0]["discount"] = 5
     violation = _violation(store, "order", order, strict=True)
     assert violation.pointer == "/products/0/discount"
-    one = _violation(store, "session_by_order", {**SESSION, "new/key": 1}, strict=True)
-    assert one.pointer == "/new~1key"
+    one = _violation(store, "session_by_order", [{**SESSION, "new/key": 1}], strict=True)
+    assert one.pointer == "/0/new~1key"
     assert one.errors == (
-        "/new~1key: unknown field 'new/key': the schema does not declare it (strict mode) "
+        "/0/new~1key: unknown field 'new/key': the schema does not declare it (strict mode) "
         "[session.json#/unevaluatedProperties]",
     )
 
