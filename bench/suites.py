@@ -3,7 +3,8 @@
 `harness_project` copies what `oneentry-contracts run` needs (steps, schemas, config, the root
 conftest) into a scratch folder and writes one feature whose Examples table has N rows; every
 example makes the seven exchanges of `features/guest_purchase.feature` (sign in, read a product,
-create the order, open, update and find the payment session, read the order back).
+create the order, open the payment session, the provider completes it through the sandbox's
+control API, find the session, read the order back).
 
 `floor_project` is a harness project whose answers come from memory (`floor_conftest.py`).
 `baseline_project` writes the same N purchases as plain pytest tests (no Gherkin, no harness
@@ -56,6 +57,7 @@ Feature: Bench purchase
   Background:
     Given the shop is signed in as the guest user
 
+  @sandbox
   Scenario Outline: Purchase <n>: a guest buys <quantity> × <product> and pays by <account>
     Given the shopper fills in the order form "guest_order" with:
       | marker      | type   |
@@ -69,12 +71,12 @@ Feature: Bench purchase
     Then the order is created with the cart at catalogue prices
     When the shopper opens a payment session for the order
     Then a payment session is waiting for the order
-    When the shop marks the payment session as "guest_completed"
-    Then the payment session has status "guest_completed"
-    When the shop looks up the payment session by the order
-    Then it finds the same payment session with status "guest_completed"
+    When the payment provider completes the payment session
+    And the shop looks up the payment session by the order
+    Then it finds the same payment session with status "completed"
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is paid, with status "paid_for"
 
     Examples:
       | n | account | product | quantity |

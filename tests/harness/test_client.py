@@ -105,6 +105,31 @@ def test_get_headers_and_query(make_client: MakeClient) -> None:
     assert client.base_url == BASE
 
 
+def test_a_guest_id_is_sent_without_a_bearer_and_dropped_on_sign_in(
+    make_client: MakeClient,
+) -> None:
+    """As the SDK (1.0.150+) does for a signed-out shopper: `x-guest-id`, no Authorization."""
+    guest = "0e6a9c1d-3e7c-4b1a-9f2b-7c3a8d1e0f4a"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == AUTH_PATH:
+            return httpx.Response(200, json=auth_body(1))
+        return httpx.Response(200, json={"id": 1})
+
+    client, server = make_client(answer)
+    client.guest_id = guest
+    client.call("orders", path={"marker": "guest_orders"})
+    client.login("email", [{"marker": "email_reg", "value": "u@example.test"}])
+    client.call("orders", path={"marker": "guest_orders"})
+    first, sign_in, signed_in = server.requests
+    assert first.headers["x-guest-id"] == guest
+    assert "authorization" not in first.headers
+    assert sign_in.headers["x-guest-id"] == guest  # still a guest while signing in
+    assert signed_in.headers["authorization"] == "Bearer access-1"
+    assert "x-guest-id" not in signed_in.headers
+    assert client.guest_id is None
+
+
 def test_post_body_is_compact_ordered_utf8_with_device_metadata(make_client: MakeClient) -> None:
     client, server = make_client(lambda r: httpx.Response(201, json={"id": 7}))
     body = {"z": 1, "a": "Кристина", "n": None}

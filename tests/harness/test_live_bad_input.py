@@ -111,7 +111,7 @@ def test_a_wrong_app_token(root: Path, sb: SandboxServer) -> None:
     message = assert_clean(run_live(root, sb.base_url, "not-the-app-token"), sb.base_url)
     assert message == (
         "the project in ONEENTRY_PROJECT_URL refused the app token: auth_providers "
-        f'(GET {PROVIDERS}) answered 403 "Invalid or missing x-app-token", so no scenario ran. '
+        f'(GET {PROVIDERS}) answered 403 "Resource is closed", so no scenario ran. '
         "How to fix: check ONEENTRY_APP_TOKEN: it must hold the app token of the project that "
         "ONEENTRY_PROJECT_URL points at (the project's admin panel shows it)."
     )

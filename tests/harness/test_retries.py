@@ -71,6 +71,12 @@ def fault(sb: SandboxServer, **rule: Any) -> None:
     httpx.post(sb.base_url + "/__sandbox/faults", json=rule).raise_for_status()
 
 
+def pay(sb: SandboxServer, session: dict[str, Any]) -> None:
+    """The payment provider completes the session: only a paid order can be refunded (R1)."""
+    paid = httpx.post(f"{sb.base_url}/__sandbox/sessions/{session['id']}/pay", timeout=5)
+    assert paid.status_code == 200, paid.text
+
+
 def sandbox_state(sb: SandboxServer) -> dict[str, Any]:
     state: dict[str, Any] = httpx.get(sb.base_url + "/__sandbox/state").json()
     return state
@@ -339,6 +345,7 @@ def test_refund_requests_whose_answers_are_lost_are_not_repeated(
 ) -> None:
     client = signed_in(make_client())
     order = client.call("create_order", path={"marker": "orders"}, json=order_body()).body
+    pay(sb, client.call("create_session", json={"orderId": order["id"], "type": "session"}).body)
     refund = f"/api/content/orders/{order['id']}/refund"
     fault(sb, method="POST", path=refund, drop="after", times=1)
     with pytest.raises(OutcomeUnknown) as caught:

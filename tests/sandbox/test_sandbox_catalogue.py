@@ -8,7 +8,6 @@ from oneentry_contracts.api.endpoints import ENDPOINTS, Endpoint
 from tests.sandbox.sandbox_kit import Api
 
 _PARAMS = {"marker": "orders", "id": "90"}
-_NOT_ON_LIVE = {"update_session"}  # in the harness catalogue until phase 2 drops it
 _MARKERS = {"auth", "refresh", "logout", "sign_up", "auth_provider"}
 
 
@@ -23,11 +22,6 @@ def test_endpoint_is_routed(user: Api, endpoint: Endpoint) -> None:
         json={} if endpoint.method in ("POST", "PUT") else None,
     )
     body = response.json()
-    if endpoint.name in _NOT_ON_LIVE:
-        # live projects have no such route (FIDELITY.md P5): it answers as an unknown route
-        assert response.status_code == 404, body
-        assert body["message"] == f"Cannot {endpoint.method} {path}", body
-        return
     assert not (isinstance(body, dict) and str(body.get("message", "")).startswith("Cannot ")), body
     if not endpoint.needs_user:
         return

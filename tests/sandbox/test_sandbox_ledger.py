@@ -42,3 +42,58 @@ def test_every_row_names_its_evidence_strength() -> None:
             continue  # settings rows name the admin setting instead
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert any(cells[4].startswith(s) for s in strengths), f"row {row_id}: {cells[4]!r}"
+
+
+_SCENARIO = re.compile(r"^\s*Scenario(?: Outline)?: (.+)$")
+_NAMING = re.compile(r'the message naming "([^"]+)"')
+_TAGS = re.compile(r"^\s*(@\S+(?:\s+@\S+)*)\s*$")
+
+
+def _feature_scenarios() -> dict[str, tuple[bool, list[str]]]:
+    """`feature: title` -> (tagged @sandbox, the message parts its steps check)."""
+    found: dict[str, tuple[bool, list[str]]] = {}
+    for path in sorted((ROOT / "features").glob("*.feature")):
+        feature_tags: set[str] = set()
+        pending: set[str] = set()
+        current: str | None = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if tags := _TAGS.match(line):
+                pending |= set(tags.group(1).split())
+            elif line.startswith("Feature:"):
+                feature_tags, pending = pending, set()
+            elif scenario := _SCENARIO.match(line):
+                current = f"{path.stem}: {scenario.group(1).strip()}"
+                assert current not in found, f"{current} appears twice"
+                found[current] = ("@sandbox" in feature_tags | pending, [])
+                pending = set()
+            elif current is not None:
+                found[current][1].extend(_NAMING.findall(line))
+    return found
+
+
+def _scenarios_section() -> dict[str, tuple[bool, list[str], str]]:
+    """`feature: title` -> (marked @sandbox, the rows cited, the 'message checked' cell)."""
+    text = LEDGER.read_text(encoding="utf-8")
+    section = text.split("## S. What the scenarios rely on", 1)[1]
+    rows = {}
+    for line in section.splitlines():
+        if not line.startswith("| ") or line.startswith(("| scenario", "|---")):
+            continue
+        scenario, cited, checked = (c.strip() for c in line.strip().strip("|").split("|"))
+        sandbox = scenario.endswith("(`@sandbox`)")
+        title = scenario.removesuffix("(`@sandbox`)").strip()
+        rows[title] = (sandbox, [r.strip() for r in cited.split(",")], checked)
+    return rows
+
+
+def test_the_scenarios_section_agrees_with_the_features() -> None:
+    features, section, ledger = _feature_scenarios(), _scenarios_section(), _rows()
+    assert sorted(section) == sorted(features), "section S and features/ list other scenarios"
+    for title, (sandbox, checked) in features.items():
+        marked, cited, cell = section[title]
+        assert marked == sandbox, f"{title}: @sandbox in the features is {sandbox}"
+        assert cited and all(row in ledger for row in cited), f"{title}: cites {cited}"
+        if not checked:
+            assert cell == "—", f"{title}: checks no message, the ledger says {cell!r}"
+        for item in checked:
+            assert f"`{item}`" in cell, f"{title}: checks {item!r}, the ledger says {cell!r}"

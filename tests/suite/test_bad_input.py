@@ -49,11 +49,11 @@ def test_malformed_feature_file_names_file_and_line(suite: SuiteCopy) -> None:
 
 
 def test_step_without_definition_names_it_and_suggests_the_closest(suite: SuiteCopy) -> None:
-    wrong = 'Then the payment sesion has status "guest_completed"'
+    wrong = 'Then it finds the same payment sesion with status "completed"'
     line = _edit(
         suite.root / GUEST_FEATURE,
-        "Then the payment session has status",
-        "Then the payment sesion has status",
+        "Then it finds the same payment session with status",
+        "Then it finds the same payment sesion with status",
     )
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
@@ -64,8 +64,8 @@ def test_step_without_definition_names_it_and_suggests_the_closest(suite: SuiteC
     )
     closest = run.output.split("Closest defined steps:\n", 1)[1].splitlines()[0]
     assert (
-        closest.strip()
-        == 'Then the payment session has status "{status}"  (oneentry_contracts.steps.payments)'
+        closest.strip() == 'Then it finds the same payment session with status "{status}"  '
+        "(oneentry_contracts.steps.payments)"
     )
     assert "How to fix: use the wording of a defined step" in run.output
     _clean(run)
