@@ -3,8 +3,8 @@
 A response's kind is the schema the harness validates it against (see `contract.py`): the
 endpoint's success schema for a 2xx answer, `error` for any other, matched on method and path
 against the catalogue in `endpoints.py`. The sandbox's control calls that a few cassettes hold
-(`/__sandbox/clock`, `/__sandbox/products/{id}`) are the `sandbox/...` kinds. A request that
-matches nothing is counted as unmatched and left out.
+(`/__sandbox/clock`, `/__sandbox/products/{id}`, `/__sandbox/sessions/{id}/pay`) are the
+`sandbox/...` kinds. A request that matches nothing is counted as unmatched and left out.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ __all__ = ["SANDBOX_ROUTES", "Recorded", "RecordedResponses", "kind_of", "read_r
 _SANDBOX: Final = (
     ("POST", "/__sandbox/clock", "sandbox/clock"),
     ("PUT", "/__sandbox/products/{id}", "sandbox/price"),
+    ("POST", "/__sandbox/sessions/{id}/pay", "sandbox/provider"),
 )
 SANDBOX_ROUTES: Final = {schema: f"{method} {path}" for method, path, schema in _SANDBOX}
 

@@ -135,6 +135,8 @@ def test_every_recorded_answer_maps_to_a_kind_and_every_kind_fits() -> None:
         "create_order",
     )
     assert kind_of("PUT", "/__sandbox/products/14", 200) == ("sandbox/price", "sandbox/price")
+    paid = ("sandbox/provider", "sandbox/provider")
+    assert kind_of("POST", "/__sandbox/sessions/47/pay", 200) == paid
     schemas = SchemaStore.for_project(ROOT)
     for kind, answers in recorded.by_kind.items():
         proposal = propose(kind, schemas, [a.body for a in answers])

@@ -190,8 +190,11 @@ def test_a_lost_create_order_mid_run_fails_that_scenario_clearly(sb: SandboxServ
     OutcomeUnknown message, not a traceback; the sandbox holds exactly one new order."""
     orders = "/api/content/orders-storage/marker/guest_orders/orders"
     fault(sb, method="POST", path=orders, drop="after", times=1)
-    node = "features/test_features.py::test_a_guest_pays_by_account_for_a_cart_of_several_products"
-    result = run_live(REPO, sb.base_url, APP_TOKEN, "--only", f"{node}[cash]")
+    node = (
+        "features/test_features.py::"
+        "test_a_guest_without_an_account_orders_and_finds_the_order_and_its_session_again"
+    )
+    result = run_live(REPO, sb.base_url, APP_TOKEN, "--only", node)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output

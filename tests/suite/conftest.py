@@ -23,6 +23,10 @@ PROJECT_PARTS = (
     ".test_durations",
 )
 
+# The scenario examples of features/ (what a full run collects), and those tagged @sandbox.
+SCENARIOS = 36
+SANDBOX_SCENARIOS = 10
+
 
 @dataclass(frozen=True)
 class Run:

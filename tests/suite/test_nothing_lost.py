@@ -9,7 +9,7 @@ from pathlib import Path
 
 from oneentry_contracts.recording.cassettes import FAILED_SUFFIX, load_cassette_check
 from oneentry_contracts.recording.lock import LOCK_NAME
-from tests.suite.conftest import ROOT, SuiteCopy
+from tests.suite.conftest import ROOT, SCENARIOS, SuiteCopy
 from tests.suite.test_suite import GUEST, GUEST_NODE
 
 FAILED = GUEST.removesuffix(".yaml") + FAILED_SUFFIX
@@ -122,7 +122,7 @@ def test_two_workers_record_the_whole_suite_without_corrupting_a_cassette(
     assert _stray_files(suite.root / "cassettes") == []
     replay = suite.run()
     assert replay.code == 0, replay.output
-    assert "32 passed" in replay.output
+    assert f"{SCENARIOS} passed" in replay.output
 
 
 def test_a_cassette_that_cannot_be_written_is_named_and_the_run_goes_on(suite: SuiteCopy) -> None:

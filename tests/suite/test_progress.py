@@ -7,12 +7,12 @@ import json
 import re
 from typing import Any
 
-from tests.suite.conftest import SuiteCopy
+from tests.suite.conftest import SCENARIOS, SuiteCopy
 from tests.suite.test_suite import GUEST, _edit_interaction
 
 DELETED = "errors/a_wrong_app_token_is_refused.yaml"
 PROGRESS_LINE = re.compile(
-    r"^\[\s*(\d+)/32\] (passed|failed|skipped)\s+(\w+): (.+?)(?: \(cassette (\w+)\))?$"
+    rf"^\[\s*(\d+)/{SCENARIOS}\] (passed|failed|skipped)\s+(\w+): (.+?)(?: \(cassette (\w+)\))?$"
 )
 
 
@@ -33,19 +33,23 @@ def test_recording_shows_progress_and_counts_rerecorded_cassettes(suite: SuiteCo
     assert suite.cassettes() == committed  # re-recording restored both
 
     lines = [m for m in map(PROGRESS_LINE.match, run.output.splitlines()) if m]
-    assert [int(m.group(1)) for m in lines] == list(range(1, 33))
+    assert [int(m.group(1)) for m in lines] == list(range(1, SCENARIOS + 1))
     assert all(m.group(2) == "passed" for m in lines)
     changes = {m.group(4): m.group(5) for m in lines}
     assert changes["A guest buys 2 × Cosmo and pays by stripe"] == "changed"
     assert changes["A wrong app token is refused"] == "created"
-    assert sorted(changes.values()).count("unchanged") == 30
+    assert sorted(changes.values()).count("unchanged") == SCENARIOS - 2
     assert "⠋" not in run.output  # no spinner frames in a log
 
     total = re.search(r"total\W+(\d+)\W+(\d+)\W+(\d+)\W+(\d+)\W+(\d+)", run.output)
     assert total is not None, run.output
-    assert total.groups() == ("32", "0", "0", "2", "30")  # passed failed skipped re-rec unchanged
-    assert "re-recorded 2 cassette(s) (1 new), 30 unchanged" in run.output
-    assert "32 passed" in run.output  # pytest's own summary is still shown, after the progress
+    unchanged = str(SCENARIOS - 2)
+    # passed, failed, skipped, re-recorded, unchanged
+    assert total.groups() == (str(SCENARIOS), "0", "0", "2", unchanged)
+    assert f"re-recorded 2 cassette(s) (1 new), {unchanged} unchanged" in run.output
+    assert (
+        f"{SCENARIOS} passed" in run.output
+    )  # pytest's own summary is still shown, after the progress
 
 
 def test_replay_shows_no_recording_columns(suite: SuiteCopy) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from oneentry_contracts.schemas.store import SCHEMA_DIR
-from tests.suite.conftest import SuiteCopy
+from tests.suite.conftest import SCENARIOS, SuiteCopy
 from tests.suite.test_suite import GUEST, PLANTED, _edit_interaction, plant_secrets
 
 STORAGE_SCENARIO = "An unknown order storage is not found"
@@ -30,7 +30,7 @@ def _string_total(interaction: dict[str, Any]) -> None:
 def _expect_410_for_unknown_storage(root: Path) -> None:
     feature = root / "features" / "errors.feature"
     text = feature.read_text(encoding="utf-8")
-    old = 'Then the shop is refused with status 404, the message naming "no_such_storage"'
+    old = 'the storage "no_such_storage"\n    Then the shop is refused with status 404\n'
     assert old in text
     feature.write_text(text.replace(old, old.replace("404", "410")), encoding="utf-8")
 
@@ -62,7 +62,7 @@ def test_report_of_a_run_with_failures(suite: SuiteCopy) -> None:
     # JUnit XML: every scenario a test case, exactly the two broken ones failed.
     suite_xml = _junit_suite(folder)
     assert suite_xml is not None
-    assert (suite_xml.get("tests"), suite_xml.get("failures")) == ("32", "2")
+    assert (suite_xml.get("tests"), suite_xml.get("failures")) == (str(SCENARIOS), "2")
     failed = sorted(
         case.get("name", "")
         for case in suite_xml.iter("testcase")
@@ -75,11 +75,11 @@ def test_report_of_a_run_with_failures(suite: SuiteCopy) -> None:
     # Cucumber JSON: every scenario with its steps; the failing step marked failed.
     features = json.loads((folder / "cucumber.json").read_text(encoding="utf-8"))
     scenarios = {e["name"]: e for f in features for e in f["elements"]}
-    assert len(scenarios) == 32
+    assert len(scenarios) == SCENARIOS
     assert all(s["steps"] for s in scenarios.values())
     storage = [(s["name"], s["result"]["status"]) for s in scenarios[STORAGE_SCENARIO]["steps"]]
     assert storage[-1] == (
-        'the shop is refused with status 410, the message naming "no_such_storage"',
+        "the shop is refused with status 410",
         "failed",
     )
     guest_statuses = [s["result"]["status"] for s in scenarios[GUEST_SCENARIO]["steps"]]
@@ -89,7 +89,7 @@ def test_report_of_a_run_with_failures(suite: SuiteCopy) -> None:
     page = (folder / "report.html").read_text(encoding="utf-8")
     for name in scenarios:
         assert html.escape(name) in page, name
-    assert "30 passed, 2 failed, 0 skipped" in page
+    assert f"{SCENARIOS - 2} passed, 2 failed, 0 skipped" in page
     guest_part = page[page.index(html.escape(GUEST_SCENARIO)) :]
     guest_part = guest_part[: guest_part.index("</details>\n<details")]
     assert "places the order" in guest_part
@@ -140,15 +140,15 @@ def test_pytest_option_writes_the_same_reports_with_workers(suite: SuiteCopy) ->
     assert done.returncode == 0, done.stdout + done.stderr
     folder = suite.root / "r"
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert len(report["scenarios"]) == 32
+    assert len(report["scenarios"]) == SCENARIOS
     assert all(s["outcome"] == "passed" and s["steps"] for s in report["scenarios"])
     assert all(step["outcome"] == "passed" for s in report["scenarios"] for step in s["steps"])
     suite_xml = _junit_suite(folder)
     assert suite_xml is not None
-    assert suite_xml.get("tests") == "32"
+    assert suite_xml.get("tests") == str(SCENARIOS)
     assert (
         len([e for f in json.loads((folder / "cucumber.json").read_text()) for e in f["elements"]])
-        == 32
+        == SCENARIOS
     )
     assert (folder / "report.html").is_file()
 

@@ -8,9 +8,8 @@ import re
 import subprocess
 import sys
 
-from tests.suite.conftest import ROOT, SuiteCopy
+from tests.suite.conftest import ROOT, SCENARIOS, SuiteCopy
 
-SCENARIOS = 32
 _PASSED = re.compile(r"^(features/.+?::.+?) PASSED", re.MULTILINE)
 
 
