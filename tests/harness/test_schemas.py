@@ -478,6 +478,15 @@ def test_a_wire_form_attribute_error_points_into_the_def(store: SchemaStore) -> 
     assert "defs/form_attribute.json#/$defs/additional_field/required" in str(violation)
 
 
+def test_a_session_status_is_one_the_cms_has(store: SchemaStore) -> None:
+    """waiting, completed, canceled, expired (FIDELITY.md P9): the seed's 'guest_completed' is
+    none of them, no content-API call could set it."""
+    for status in ("waiting", "completed", "canceled", "expired"):
+        store.validate("session", {**SESSION, "status": status})
+    violation = _violation(store, "session", {**SESSION, "status": "guest_completed"})
+    assert (violation.pointer, violation.keyword) == ("/status", "enum")
+
+
 def test_session_by_order_is_an_array_as_live(store: SchemaStore) -> None:
     """The docs show one object and SDK 1.0.149 accepts one; live projects answer an array
     (oneentry_sandbox/FIDELITY.md P2), and observed live wins: one object is a contract change."""
