@@ -3,8 +3,9 @@
 What a step author uses, in one namespace: the schema-checked API a step calls (`ContractApi`,
 `expect_status`, `ApiResponse`), the configuration (`Config`, `Credentials`, `UserRole`) and
 where a run sends its requests (`Target`), the shop's values (`FilledForm`, `Cart`,
-`CartLine`, `PlacedOrder`, `order_body`, `FormDataFaker`), the schemas (`SchemaStore`), and
-the exception tree rooted at `HarnessError`. The pytest plugin is active once the package is
+`CartLine`, `PlacedOrder`, `order_body`, `FormDataFaker`), the schemas (`SchemaStore`), a
+scenario's step sentences (`scenario_steps`, for a hook that decides by them), and the
+exception tree rooted at `HarnessError`. The pytest plugin is active once the package is
 installed (entry point `pytest11`); its fixtures are all named `oneentry_*`.
 
 The subpackages, by concept: `api` (endpoints, client, retries, contract calls), `config`,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         UnexpectedStatus,
         UnreadableCassette,
     )
+    from oneentry_contracts.recording.naming import scenario_steps
     from oneentry_contracts.schemas.store import SchemaStore
     from oneentry_contracts.shop.formdata import FormDataFaker
     from oneentry_contracts.shop.values import Cart, CartLine, FilledForm, PlacedOrder, order_body
@@ -54,6 +56,7 @@ _WHERE: dict[str, str] = {
     "UserRole": "config.settings",
     "SchemaStore": "schemas.store",
     "FormDataFaker": "shop.formdata",
+    "scenario_steps": "recording.naming",
     **dict.fromkeys(("Cart", "CartLine", "FilledForm", "PlacedOrder", "order_body"), "shop.values"),
     **dict.fromkeys(
         (
@@ -106,6 +109,7 @@ __all__ = [
     "__version__",
     "expect_status",
     "order_body",
+    "scenario_steps",
 ]
 
 __version__ = "0.2.0"

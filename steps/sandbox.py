@@ -24,9 +24,15 @@ from typing import Any, Final
 
 import pytest
 from pytest_bdd import given, parsers, when
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from oneentry_contracts import ApiResponse, Config, ConfigError, ContractApi, expect_status
+from oneentry_contracts import (
+    ApiResponse,
+    Config,
+    ConfigError,
+    ContractApi,
+    expect_status,
+    scenario_steps,
+)
 
 SANDBOX_TAG = "sandbox"
 
@@ -53,14 +59,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def skip_reason(item: pytest.Item) -> str:
     """Why a `@sandbox` scenario cannot run against a real project: what its steps stand for."""
-    function = getattr(item, "obj", None)
-    template = None if function is None else scenario_wrapper_template_registry.get(function)
-    steps = [] if template is None else [*template.all_background_steps, *template.steps]
     meanings = dict.fromkeys(
         meaning
-        for step in steps
+        for step in scenario_steps(item)
         for start, meaning in STANDS_FOR.items()
-        if step.name.startswith(start)
+        if step.startswith(start)
     )
     played = "; ".join(meanings) or "what a test cannot do on a live project"
     return f"@{SANDBOX_TAG}: the sandbox's control API plays {played}"

@@ -18,13 +18,29 @@ from oneentry_contracts.pytest_plugin import compat
 if TYPE_CHECKING:
     from pytest_bdd.parser import ScenarioTemplate
 
-__all__ = ["cassette_name", "cassette_path", "scenario_name", "scenario_template", "slug"]
+__all__ = [
+    "cassette_name",
+    "cassette_path",
+    "scenario_name",
+    "scenario_steps",
+    "scenario_template",
+    "slug",
+]
 
 
 def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
     """The pytest-bdd scenario behind a collected test, or None for an ordinary test."""
     function = getattr(item, "obj", None)
     return compat.scenario_template(function) if function is not None else None
+
+
+def scenario_steps(item: pytest.Item) -> tuple[str, ...]:
+    """The step sentences of a scenario, its backgrounds' first, as the feature file writes
+    them (an outline's `<placeholders>` unfilled); none for an ordinary test."""
+    template = scenario_template(item)
+    if template is None:
+        return ()
+    return tuple(step.name for step in (*template.all_background_steps, *template.steps))
 
 
 def slug(text: str) -> str:
