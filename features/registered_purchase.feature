@@ -62,3 +62,4 @@ Feature: Registered purchase
     Then the order is created with the cart at catalogue prices
     When the shopper reads the order back
     Then the order read back matches the order created
+    And the order read back is not paid yet

@@ -120,9 +120,9 @@ def test_cassette_lacking_an_interaction_lists_what_it_holds(suite: SuiteCopy) -
     )
     assert "  POST /api/content/payments/sessions" in run.output
     assert "The recording holds (played ones marked ✓):" in run.output
-    assert "  3. ✓ POST /api/content/orders-storage/marker/guest_orders/orders" in run.output
-    assert "  4.   POST /__sandbox/sessions/" in run.output
-    assert f"Cassette: cassettes/{GUEST} (6 interactions, 3 played)" in run.output
+    assert "  4. ✓ POST /api/content/orders-storage/marker/guest_orders/orders" in run.output
+    assert "  5.   POST /__sandbox/sessions/" in run.output
+    assert f"Cassette: cassettes/{GUEST} (7 interactions, 4 played)" in run.output
     assert "re-record this scenario: oneentry-contracts run --record --only" in run.output
     _clean(run)
 
@@ -130,15 +130,15 @@ def test_cassette_lacking_an_interaction_lists_what_it_holds(suite: SuiteCopy) -
 def test_cassette_with_an_interaction_the_scenario_no_longer_makes(suite: SuiteCopy) -> None:
     cassette = suite.root / "cassettes" / GUEST
     interactions = _interactions(cassette)
-    extra = json.loads(json.dumps(interactions[1]))  # the product look-up, for another product
+    extra = json.loads(json.dumps(interactions[2]))  # the product look-up, for another product
     _request(extra)["uri"] = _request(extra)["uri"].replace("/products/2957", "/products/1")
     _save(cassette, [*interactions, extra])
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 1, run.output
-    assert "Recording not fully used: 1 of 8 recorded interactions were not requested" in (
+    assert "Recording not fully used: 1 of 9 recorded interactions were not requested" in (
         run.output
     )
-    assert "  8. GET /api/content/products/1?langCode=en_US" in run.output
+    assert "  9. GET /api/content/products/1?langCode=en_US" in run.output
     assert "if the scenario now makes fewer calls on purpose, re-record it:" in run.output
     _clean(run)
 

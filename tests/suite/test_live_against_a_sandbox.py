@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from oneentry_sandbox import SandboxServer
-from tests.suite.conftest import SuiteCopy
+from tests.suite.conftest import SCENARIOS, SuiteCopy
 
 APP_TOKEN = "live-check-app-token"
 USERS = {
@@ -17,8 +17,7 @@ USERS = {
     "ONEENTRY_USER_EMAIL": "your-user@email.com",  # seed 003's
     "ONEENTRY_USER_PASSWORD": "123456",
 }
-# Every scenario example of features/, and the @sandbox ones by what their sandbox step plays.
-SCENARIOS = 36
+# The @sandbox scenario examples, by what their sandbox step plays.
 SKIPPED = {
     "the payment provider completing the payment (on a live project only a real payment "
     "does that)": 7,  # guest_purchase 5, guest_checkout 1, the refund of orders_lifecycle

@@ -47,9 +47,8 @@ def test_recording_shows_progress_and_counts_rerecorded_cassettes(suite: SuiteCo
     # passed, failed, skipped, re-recorded, unchanged
     assert total.groups() == (str(SCENARIOS), "0", "0", "2", unchanged)
     assert f"re-recorded 2 cassette(s) (1 new), {unchanged} unchanged" in run.output
-    assert (
-        f"{SCENARIOS} passed" in run.output
-    )  # pytest's own summary is still shown, after the progress
+    # pytest's own summary is still shown, after the progress
+    assert f"{SCENARIOS} passed" in run.output
 
 
 def test_replay_shows_no_recording_columns(suite: SuiteCopy) -> None:

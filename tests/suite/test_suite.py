@@ -113,9 +113,10 @@ def test_missing_cassette_says_how_to_record_it(suite: SuiteCopy) -> None:
 PLANTED = {
     "app token": "PLANTED-app-token-7f3a9c",
     "guest login": "planted.guest.e41d@leak-canary.example",
-    "guest password": "PLANTED-guest-pw-93b1",
+    # A quote, a backslash and Cyrillic: escaped on the way (JSON `\u041f`, `\"`, repr `\\`).
+    "guest password": 'PLANTED-guest-"pw\\-Пароль-93b1',
     "user login": "planted.user.c0de@leak-canary.example",
-    "user password": "PLANTED-user-pw-55e2",
+    "user password": 'PLANTED-user-\\pw"-Секрет-55e2',
     "signing key": "PLANTED-signing-secret-1b7d",
 }
 
@@ -162,6 +163,20 @@ def test_no_planted_secret_reaches_a_cassette_or_the_output(suite: SuiteCopy) ->
         "registered-user@example.test"
         in written["registered_purchase/" + ("a_customer_buys_1_desk_lamp_and_pays_by_cash.yaml")]
     )
+    # Nor in any spelling: escaped, encoded, folded by the YAML writer, in another case.
+    audit = suite.command("audit-cassettes", "--root", str(suite.root), env=planted_env())
+    assert audit.code == 0, audit.output
+
+
+def planted_env() -> dict[str, str]:
+    """The variables that tell the audit which values are the planted secrets."""
+    return {
+        "ONEENTRY_APP_TOKEN": PLANTED["app token"],
+        "ONEENTRY_GUEST_EMAIL": PLANTED["guest login"],
+        "ONEENTRY_GUEST_PASSWORD": PLANTED["guest password"],
+        "ONEENTRY_USER_EMAIL": PLANTED["user login"],
+        "ONEENTRY_USER_PASSWORD": PLANTED["user password"],
+    }
 
 
 def test_a_replay_never_imports_the_sandbox(suite: SuiteCopy) -> None:
