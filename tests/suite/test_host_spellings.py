@@ -25,7 +25,12 @@ import pytest
 from oneentry_sandbox import SandboxServer
 from oneentry_sandbox.loader import load_project
 from tests.suite.conftest import SuiteCopy
-from tests.suite.test_suite import GUEST, GUEST_NODE, PLANTED, plant_secrets
+from tests.suite.test_suite import PLANTED, plant_secrets
+
+# A scenario a --project recording runs (the guest purchase is @sandbox: skipped there) that
+# signs in as both users.
+BOTH_USERS = "errors/another_customer_s_order_is_not_found.yaml"
+BOTH_USERS_NODE = "features/test_features.py::test_another_customers_order_is_not_found"
 
 SPELLINGS = ("http://LOCALHOST:{port}", "http://127.0.0.1:0{port}", "http://LocalHost:{port}/")
 
@@ -55,9 +60,9 @@ def test_no_spelling_of_the_project_host_reaches_the_cassette_or_the_output(
 ) -> None:
     port = urlsplit(planted_project.base_url).port
     env = _project_env(spelling.format(port=port))
-    cassette = suite.root / "cassettes" / GUEST
+    cassette = suite.root / "cassettes" / BOTH_USERS
     cassette.unlink()
-    run = suite.run("--record", "--project", "--only", GUEST_NODE, env=env)
+    run = suite.run("--record", "--project", "--only", BOTH_USERS_NODE, env=env)
     assert run.code == 0, run.output
     text = cassette.read_text(encoding="utf-8")
     host = re.compile(rf"127\.0\.0\.1|localhost|:0*{port}\b", re.IGNORECASE)
