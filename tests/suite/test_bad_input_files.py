@@ -48,7 +48,7 @@ def test_a_feature_file_that_is_not_utf8(suite: SuiteCopy) -> None:
     (suite.root / GUEST_FEATURE).write_bytes(_text(suite, GUEST_FEATURE).encode("cp1252"))
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
-    assert f"Feature file is not UTF-8 text: {GUEST_FEATURE}:11 (byte " in run.output
+    assert f"Feature file is not UTF-8 text: {GUEST_FEATURE}:15 (byte " in run.output
     assert "How to fix: save the file as UTF-8" in run.output
     _clean(run)
 
@@ -94,7 +94,7 @@ def test_an_examples_column_that_was_renamed(suite: SuiteCopy) -> None:
     assert run.code == 2, run.output
     assert (
         'Scenario Outline "A guest buys <quantity> × <product> and pays by <account>" at '
-        f"{GUEST_FEATURE}:11 uses <quantity>, but its Examples at line 31 has no such column "
+        f"{GUEST_FEATURE}:15 uses <quantity>, but its Examples at line 35 has no such column "
         "(its columns: account, product, qty)" in run.output
     )
     assert "No cassette" not in run.output
@@ -109,7 +109,7 @@ def test_examples_without_rows(suite: SuiteCopy) -> None:
     _write(suite, GUEST_FEATURE, "".join(kept))
     run = suite.run("--only", GUEST_NODE)
     assert run.code == 2, run.output
-    assert f"at {GUEST_FEATURE}:11: its Examples at line 31 has no rows" in run.output
+    assert f"at {GUEST_FEATURE}:15: its Examples at line 35 has no rows" in run.output
     assert "How to fix: add a row per example under the header | account | product | " in (
         run.output
     )
