@@ -107,16 +107,27 @@ def _not_signed_in(spec: FormSpec, status: int) -> Finding:
     )
 
 
+def _signer(config: Config, settings: LiveSettings) -> Credentials:
+    """Who signs in to read the storages and accounts: the registered customer, else the guest
+    account (every role is optional, but one is needed here)."""
+    for role in ("registered", "guest"):
+        if role in settings.credentials:
+            return settings.credentials[role]
+    names = [name for user in config.users.values() for name in (user.email_env, user.password_env)]
+    raise ConfigError(
+        "check-forms --project signs in to read the storages and payment accounts, but no user "
+        f"is set.\nHow to fix: export {names[2]} and {names[3]} (a registered customer) or "
+        f"{names[0]} and {names[1]} (the guest account).",
+        key=names[2],
+    )
+
+
 def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> list[Finding]:
     """The findings against the target the options name."""
     if args.project:
         settings = LiveSettings.from_env(config)
         return _live(
-            spec,
-            config,
-            settings.project_url,
-            settings.app_token,
-            settings.credentials["registered"],
+            spec, config, settings.project_url, settings.app_token, _signer(config, settings)
         )
     if args.url:
         if problem := project_url_problem(args.url.rstrip("/"), api_path=True):
