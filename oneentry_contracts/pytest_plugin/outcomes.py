@@ -70,6 +70,9 @@ def pytest_runtest_makereport(
     if call.excinfo is not None and call.excinfo.errisinstance(HarnessError):
         step = item.stash.get(FAILED_STEP, "")
         report.longrepr = f"{step}{call.excinfo.value}"
+    elif call.excinfo is not None and report.failed and FAILED_STEP in item.stash:
+        # Any other failure of a step (a Then's assert): pytest's text, headed by the step.
+        report.longrepr = f"{item.stash[FAILED_STEP]}{report.longrepr}"
     scrubber = item.stash.get(SCRUBBER, None)
     if scrubber is not None and report.longrepr:
         # Failure text can quote bodies and values: no token, password or host may reach it.

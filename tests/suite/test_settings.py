@@ -49,4 +49,4 @@ def test_a_scrubbed_value_the_scenario_sends_still_matches_its_recording(
     # <REDACTED> in the cassette, so the step that compares it with what was sent fails.
     assert "Request does not match the recording" not in replay.output
     assert replay.code == 1
-    assert "the order is created" in replay.output
+    assert "Step failed: Then the order is created" in replay.output  # the failing step named
