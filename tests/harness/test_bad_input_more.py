@@ -209,6 +209,39 @@ def test_timeout_is_a_deadline_for_the_whole_request() -> None:
     assert server.sent < len(_Trickle.BODY)
 
 
+class _TrickledHead(_Trickle):
+    """A server that trickles its status line and headers, one byte every 80 ms."""
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            connection.recv(65536)
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(self.BODY)}\r\n\r\n".encode()
+            try:
+                for index in range(len(head)):
+                    connection.sendall(head[index : index + 1])
+                    self.sent += 1
+                    time.sleep(0.08)
+                connection.sendall(self.BODY)
+            except OSError:
+                pass
+
+
+def test_the_deadline_also_bounds_a_trickled_status_line_and_headers() -> None:
+    server = _TrickledHead()
+    with make_http_client(1.0) as http:
+        client = OneEntryClient(
+            f"http://127.0.0.1:{server.port}",
+            "t",
+            http=http,
+            retry=RetryPolicy(attempts=1, backoff=0, max_delay=0),
+        )
+        with pytest.raises(TransportError) as caught:
+            client.call("auth_providers")
+    server.thread.join(timeout=60)
+    assert "no complete answer within 1 s in all (DeadlineExceeded)" in str(caught.value)
+    assert server.sent < 30  # the head is ~40 bytes: cut off before it was all sent
+
+
 # ---------------------------------------------------------------------------------------------
 # Output to a closed pipe
 
