@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import httpx
 
@@ -388,3 +388,16 @@ def _tokens_from(response: ApiResponse) -> Tokens:
 def _caseless(forms: tuple[str, ...], before: str = "", after: str = "") -> re.Pattern[str]:
     body = "|".join(re.escape(form) for form in forms) or "(?!)"
     return re.compile(f"{before}(?:{body}){after}", re.IGNORECASE)
+
+
+class Caller(Protocol):
+    """What reads the API by endpoint name: a `ContractApi` (checked against the schemas), or a
+    stand-in that answers from the cassettes (check-forms offline)."""
+
+    def call(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, str | int] | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> ApiResponse: ...

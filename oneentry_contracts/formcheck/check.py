@@ -21,10 +21,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-from oneentry_contracts.api.client import ApiResponse
+from oneentry_contracts.api.client import ApiResponse, Caller
 from oneentry_contracts.api.endpoints import ENDPOINTS
 from oneentry_contracts.errors import CassetteError, ConfigError, TransportError
 from oneentry_contracts.formcheck.fields import check_field
@@ -55,16 +55,6 @@ class Snapshot:
     accounts: tuple[str, ...] = ()
     provider: Mapping[str, Any] | None = None
     signed_in: bool = True  # False: storages and accounts were not read (sign-in failed)
-
-
-class _Caller(Protocol):
-    def call(
-        self,
-        name: str,
-        *,
-        path: Mapping[str, str | int] | None = None,
-        params: Mapping[str, str | int] | None = None,
-    ) -> ApiResponse: ...
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +94,7 @@ def _body(response: ApiResponse) -> Any:
 
 
 def read_snapshot(
-    spec: FormSpec, api: _Caller, lang_code: str = "en_US", *, signed_in: bool = True
+    spec: FormSpec, api: Caller, lang_code: str = "en_US", *, signed_in: bool = True
 ) -> Snapshot:
     """Ask the API for every form, storage, the payment accounts and the auth provider.
 

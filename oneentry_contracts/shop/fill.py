@@ -13,9 +13,9 @@ createOrder then refuses it, and `oneentry-contracts check-forms` names the fiel
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-from oneentry_contracts.api.client import ApiResponse
+from oneentry_contracts.api.client import Caller
 from oneentry_contracts.config.settings import Config
 from oneentry_contracts.errors import ConfigError, FormConfigMismatch
 from oneentry_contracts.shop.attrtypes import pinned_value, required
@@ -27,17 +27,7 @@ __all__ = ["fill_from_table", "fill_required", "read_form"]
 _CHECK = "run `oneentry-contracts check-forms` (add --project for your project)"
 
 
-class _Caller(Protocol):
-    def call(
-        self,
-        name: str,
-        *,
-        path: Mapping[str, str | int] | None = None,
-        params: Mapping[str, str | int] | None = None,
-    ) -> ApiResponse: ...
-
-
-def read_form(api: _Caller, form: str, lang_code: str) -> list[Mapping[str, Any]]:
+def read_form(api: Caller, form: str, lang_code: str) -> list[Mapping[str, Any]]:
     """The live attributes of form `form` (its marker), in the API's order."""
     response = api.call("form", path={"marker": form}, params={"langCode": lang_code})
     if response.status == 404:
