@@ -190,19 +190,24 @@ class _Trickle:
                 pass  # the client hung up: what the deadline is for
 
 
-def test_timeout_is_a_deadline_for_the_whole_request() -> None:
-    """A trickling server never trips httpx's per-read timeout; the deadline ends the request
-    with a timeout message, long before the server has sent its whole body."""
-    server = _Trickle()
+def _one_call_with_a_1_s_timeout(port: int) -> pytest.ExceptionInfo[TransportError]:
     with make_http_client(1.0) as http:
         client = OneEntryClient(
-            f"http://127.0.0.1:{server.port}",
+            f"http://127.0.0.1:{port}",
             "t",
             http=http,
             retry=RetryPolicy(attempts=1, backoff=0, max_delay=0),
         )
         with pytest.raises(TransportError) as caught:
             client.call("auth_providers")
+    return caught
+
+
+def test_timeout_is_a_deadline_for_the_whole_request() -> None:
+    """A trickling server never trips httpx's per-read timeout; the deadline ends the request
+    with a timeout message, long before the server has sent its whole body."""
+    server = _Trickle()
+    caught = _one_call_with_a_1_s_timeout(server.port)
     server.thread.join(timeout=60)
     assert "no complete answer within 1 s in all (DeadlineExceeded)" in str(caught.value)
     assert "raise timeout under [recording]" in str(caught.value)
@@ -228,15 +233,7 @@ class _TrickledHead(_Trickle):
 
 def test_the_deadline_also_bounds_a_trickled_status_line_and_headers() -> None:
     server = _TrickledHead()
-    with make_http_client(1.0) as http:
-        client = OneEntryClient(
-            f"http://127.0.0.1:{server.port}",
-            "t",
-            http=http,
-            retry=RetryPolicy(attempts=1, backoff=0, max_delay=0),
-        )
-        with pytest.raises(TransportError) as caught:
-            client.call("auth_providers")
+    caught = _one_call_with_a_1_s_timeout(server.port)
     server.thread.join(timeout=60)
     assert "no complete answer within 1 s in all (DeadlineExceeded)" in str(caught.value)
     assert server.sent < 30  # the head is ~40 bytes: cut off before it was all sent
