@@ -12,10 +12,7 @@ internationalised name (no loopback name resolves with a trailing dot, nor an ID
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -81,14 +78,6 @@ def test_no_spelling_of_the_project_host_reaches_the_cassette_or_the_output(
         + f"# served by {sent.host.upper()}\n",
         encoding="utf-8",
     )
-    found = subprocess.run(
-        [sys.executable, "-m", "oneentry_contracts.cli", "audit-cassettes", str(cassette)],
-        cwd=suite.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-        check=False,
-    )
-    assert found.returncode == 1, found.stdout + found.stderr
-    assert found.stdout.count("project-host") == 2, found.stdout
+    found = suite.command("audit-cassettes", str(cassette), env=env)
+    assert found.code == 1, found.output
+    assert found.output.count("project-host") == 2, found.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -15,7 +14,13 @@ from typing import Any
 
 from oneentry_contracts.schemas.store import SCHEMA_DIR
 from tests.suite.conftest import SCENARIOS, SuiteCopy
-from tests.suite.test_suite import GUEST, PLANTED, _edit_interaction, plant_secrets
+from tests.suite.test_suite import (
+    GUEST,
+    PLANTED,
+    _edit_interaction,
+    plant_secrets,
+    planted_env,
+)
 
 STORAGE_SCENARIO = "An unknown order storage is not found"
 GUEST_SCENARIO = "A guest buys 2 × Cosmo and pays by stripe"
@@ -189,20 +194,5 @@ def test_report_of_a_failing_recording_holds_no_secret(suite: SuiteCopy) -> None
         assert not jwt.search(text), f"a JWT leaked into {name}"
         assert not loopback.search(text), f"the sandbox host leaked into {name}"
 
-    audit_env = {
-        "ONEENTRY_APP_TOKEN": PLANTED["app token"],
-        "ONEENTRY_GUEST_EMAIL": PLANTED["guest login"],
-        "ONEENTRY_GUEST_PASSWORD": PLANTED["guest password"],
-        "ONEENTRY_USER_EMAIL": PLANTED["user login"],
-        "ONEENTRY_USER_PASSWORD": PLANTED["user password"],
-    }
-    audit = subprocess.run(
-        [sys.executable, "-m", "oneentry_contracts.cli", "audit-cassettes", str(folder)],
-        cwd=suite.root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **audit_env},
-        check=False,
-    )
-    assert audit.returncode == 0, audit.stdout + audit.stderr
+    audit = suite.command("audit-cassettes", str(folder), env=planted_env())
+    assert audit.code == 0, audit.output
