@@ -90,16 +90,11 @@ def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Pa
         return _pytest(*harness_args(harness, "replay"), "-n", "2"), harness
     if variant == "live":
         return _pytest(*harness_args(harness, "live")), harness
-    # No Gherkin, no harness plugin: pytest-bdd and pytest-recording are not even loaded.
-    return _pytest(
-        "-p",
-        "no:pytest-bdd",
-        "-p",
-        "no:recording",
-        "-p",
-        "no:oneentry_contracts",
-        "test_baseline.py",
-    ), baseline
+    return _pytest(*WITHOUT_PLUGINS, "test_baseline.py"), baseline
+
+
+# The baseline's pytest: no Gherkin, no harness plugin, pytest-recording not even loaded.
+WITHOUT_PLUGINS = ("-p", "no:pytest-bdd", "-p", "no:recording", "-p", "no:oneentry_contracts")
 
 
 def environment() -> dict[str, str]:
@@ -124,18 +119,7 @@ def prepare(work: Path, sizes: Sequence[int], env: dict[str, str], log: Path) ->
     )
     base_top = baseline_project(work / f"baseline-{largest}", largest)
     run_logged(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:pytest-bdd",
-            "-p",
-            "no:recording",
-            "-p",
-            "no:oneentry_contracts",
-        ],
+        [sys.executable, "-m", "pytest", "-q", *WITHOUT_PLUGINS],
         cwd=base_top,
         log=log,
         env={**env, "BENCH_RECORD": "1"},
