@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from rich.table import Table
 
 from oneentry_contracts.api.endpoints import ENDPOINTS, ERROR_SCHEMA
 from oneentry_contracts.errors import ConfigError, HarnessError, SchemaViolation
+from oneentry_contracts.recording.atomic import write_atomically
 from oneentry_contracts.schemas.evolution import Proposal, propose
 from oneentry_contracts.schemas.recorded import SANDBOX_ROUTES, RecordedResponses, read_recorded
 from oneentry_contracts.schemas.store import PROJECT_SCHEMAS, SchemaStore
@@ -122,16 +122,7 @@ def _write(root: Path, files: Mapping[str, Mapping[str, Any]]) -> list[Path]:
     written: list[Path] = []
     for name, schema in files.items():
         path = root / PROJECT_SCHEMAS / f"{name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = _dump(schema, path if path.is_file() else None)
-        handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            Path(scratch).replace(path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        write_atomically(path, _dump(schema, path if path.is_file() else None).encode("utf-8"))
         written.append(path)
     return written
 

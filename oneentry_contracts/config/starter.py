@@ -9,14 +9,13 @@ untouched starter changes nothing, and uncommenting a line sets that key; an
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
 from oneentry_contracts.config.settings import CONFIG_FILE, KEYS, Key
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.recording.atomic import write_atomically
 
 __all__ = ["render_starter", "write_starter"]
 
@@ -111,12 +110,5 @@ def write_starter(root: Path, *, force: bool = False) -> Path:
         )
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder; pass --root with the project's folder")
-    handle, scratch = tempfile.mkstemp(prefix=f".{CONFIG_FILE}.", dir=root)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(render_starter())
-        Path(scratch).replace(path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    write_atomically(path, render_starter().encode("utf-8"))
     return path

@@ -29,7 +29,6 @@ import base64
 import binascii
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ import yaml
 
 from oneentry_contracts.errors import CassetteError, UnreadableCassette
 from oneentry_contracts.pytest_plugin import compat
+from oneentry_contracts.recording.atomic import write_atomically
 
 __all__ = [
     "CASSETTE_VERSION",
@@ -189,27 +189,6 @@ class _Parsed:
 
     def deserialize(self, cassette_string: str) -> dict[str, Any]:
         return self.data
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and `os.replace` it into place."""
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.chmod(mode)
-        temporary.replace(path)  # os.replace: atomic within one file system
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
 
 
 def load_cassette_check(

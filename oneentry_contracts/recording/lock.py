@@ -6,7 +6,7 @@ however the holder ends (even SIGKILL). A second recorder in the same checkout i
 one paragraph naming the holder's process id, instead of both writing the same cassettes.
 
 Under the lock, `remove_stale_temporaries` deletes `.<name>.yaml.<random>.tmp` files that
-`cassettes.write_atomically` left behind when its process was killed between writing and
+`atomic.write_atomically` left behind when its process was killed between writing and
 renaming: no other recorder can be writing them then. They are ignored by git
 (`.gitignore`) and scanned by `audit-cassettes` like cassettes, in case one holds a secret.
 """

@@ -10,8 +10,6 @@ replace any existing file unless forced, and writes nothing at all when it refus
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any, Final
 from oneentry_contracts.config.settings import CONFIG_FILE
 from oneentry_contracts.config.starter import render_starter
 from oneentry_contracts.errors import ConfigError
+from oneentry_contracts.recording.atomic import write_atomically
 from oneentry_contracts.scaffold.features import (
     FEATURE_FILES,
     FORMS_FEATURE,
@@ -168,14 +167,6 @@ def write_files(root: Path, files: Mapping[str, str], *, force: bool, keep: bool
         path = root / name
         if keep and name in existing:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            Path(scratch).replace(path)
-        except BaseException:
-            Path(scratch).unlink(missing_ok=True)
-            raise
+        write_atomically(path, text.encode("utf-8"))
         written.append(name)
     return written
