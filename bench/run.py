@@ -95,14 +95,20 @@ def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Pa
 
 # The baseline's pytest: no Gherkin, no harness plugin, pytest-recording not even loaded.
 WITHOUT_PLUGINS = ("-p", "no:pytest-bdd", "-p", "no:recording", "-p", "no:oneentry_contracts")
+# This repository's dev tools' plugins, off in every variant (environment()).
+NO_DEV_PLUGINS: Final = "-p no:hypothesispytest"
 
 
 def environment() -> dict[str, str]:
-    """The children's environment: this repository importable (bench.timing_plugin), and
-    bytecode caching on, as on a developer's machine; with PYTHONDONTWRITEBYTECODE every run
-    would compile every imported module again and measure the compiler."""
+    """The children's environment: this repository importable (bench.timing_plugin),
+    bytecode caching on, as on a developer's machine (with PYTHONDONTWRITEBYTECODE every run
+    would compile every imported module again and measure the compiler), and no hypothesis
+    plugin in any variant: hypothesis is this repository's dev dependency, not in a shop's
+    environment, and its plugin imports all of it at every terminal summary (~0.15 s)."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
+    addopts = os.environ.get("PYTEST_ADDOPTS", "")
+    addopts = addopts if NO_DEV_PLUGINS in addopts else f"{addopts} {NO_DEV_PLUGINS}".strip()
+    env = {**os.environ, "PYTHONPATH": path, "PYTEST_ADDOPTS": addopts}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 

@@ -17,6 +17,12 @@ pytest-xdist workers (`WORKERS`) unless `-n` is given: most of its time is spent
 processes and in waiting on them, and the tests share no state across modules (each module
 starts its own sandbox; `xdist_group` marks keep together tests that must share a worker).
 A run given paths, or `-n 0`, stays in one process.
+
+The pytest processes the tests start (a scenario run in a scratch copy, the benchmark's smoke
+run, ...) load no hypothesis plugin (`CHILD_ADDOPTS`, through `PYTEST_ADDOPTS`): hypothesis is
+this repository's dev dependency, for its own property tests, not a shop's, and its plugin
+imports all of hypothesis at every terminal summary, ~0.15 s of each of a hundred children.
+This session's own processes (and its xdist workers) keep it.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ CLONE_RUNS = (
     _HERE / "quickstart",
 )
 WORKERS = 2
+CHILD_ADDOPTS = "-p no:hypothesispytest"
 # Under xdist, the longest tests go first, so that no worker is left with one at the end.
 SLOW_FIRST = (
     _HERE / "quickstart",
@@ -60,6 +67,15 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     config.option.numprocesses = WORKERS
     if config.option.dist == "no":
         config.option.dist = "loadgroup"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The children of this process get `CHILD_ADDOPTS`; an xdist controller's workers do not."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return  # the controller: the processes it starts are this session's workers
+    current = os.environ.get("PYTEST_ADDOPTS", "")
+    if CHILD_ADDOPTS not in current:
+        os.environ["PYTEST_ADDOPTS"] = f"{current} {CHILD_ADDOPTS}".strip()
 
 
 def in_clone_run(path: Path) -> bool:

@@ -27,7 +27,6 @@ from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from oneentry_contracts.errors import ConfigError
-from oneentry_contracts.shop.formdata import locale_for
 
 __all__ = [
     "CONFIG_FILE",
@@ -603,6 +602,8 @@ def _check(key: Key, value: Any, where: str) -> Any:
             where, key.path, f"must be a URL such as https://project.oneentry.test, got {value!r}"
         )
     if key.path == "project.lang_code":
+        from oneentry_contracts.shop.formdata import locale_for  # faker: only for a set value
+
         try:
             locale_for(value)
         except ConfigError as error:

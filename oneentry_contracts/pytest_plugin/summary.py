@@ -14,8 +14,10 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:  # `run` reads SUMMARY_ENV from here without importing pytest
+    import pytest
 
 __all__ = ["SUMMARY_ENV"]
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from oneentry_contracts.cli import main as cli
 from oneentry_contracts.cli.main import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HEAVY = ("pytest", "faker", "jsonschema", "httpx", "rich", "yaml", "vcr")
 
@@ -29,6 +33,7 @@ def _imported(argv: list[str]) -> list[str]:
         text=True,
         check=True,
         timeout=60,
+        cwd=ROOT,
     )
     return done.stdout.split("\n")[-2].split()
 
@@ -39,6 +44,18 @@ def test_help_imports_no_heavy_library() -> None:
 
 def test_a_subcommands_help_imports_only_what_it_needs() -> None:
     assert "pytest" not in _imported(["config", "--help"])
+
+
+def test_a_replay_imports_only_rich_before_its_pytest_child() -> None:
+    """`run` itself checks the settings, starts pytest and prints the table: pytest, httpx
+    (the preflight), faker (the locale check) belong in the child, each ~50-80 ms a run."""
+    assert _imported(["run", "-k", "no_scenario_is_called_this"]) == ["rich"]
+
+
+def test_the_exit_codes_run_tells_apart_are_pytests() -> None:
+    assert cli.PYTEST_OK == pytest.ExitCode.OK
+    assert cli.PYTEST_TESTS_FAILED == pytest.ExitCode.TESTS_FAILED
+    assert cli.PYTEST_NO_TESTS_COLLECTED == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -1,7 +1,10 @@
-"""The sandbox under load: 8 concurrent clients creating orders and sessions for 20 s.
+"""The sandbox under load: 8 concurrent clients creating orders and sessions for 5 s.
 
 Loopback only, bounded in time and count (bench/load.py). Speed is printed, never asserted;
-what is asserted is that nothing is lost or duplicated.
+what is asserted is that nothing is lost or duplicated. Five seconds are some 3 000 creations
+from eight threads at once, plenty for a lost or doubled id to show; the benchmark runs the
+same load for 20 s (`python -m bench`), where the numbers are the point. (At 20 s here, this
+test was a tenth of the suite's CPU time.)
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import pytest
 from bench.load import run_load
 from oneentry_sandbox import SandboxServer
 
-CLIENTS, SECONDS = 8, 20.0
+CLIENTS, SECONDS = 8, 5.0
 
 
-def test_eight_clients_for_twenty_seconds_lose_and_duplicate_nothing(
+def test_eight_clients_for_five_seconds_lose_and_duplicate_nothing(
     sb: SandboxServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = run_load(sb.base_url, sb.app_token, clients=CLIENTS, seconds=SECONDS)
