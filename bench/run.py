@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         "--load-seconds", type=float, default=20.0, help="sandbox load test length (0: skip)"
     )
     parser.add_argument("--load-clients", type=int, default=8, help="sandbox load test clients")
+    parser.add_argument(
+        "--no-warmup",
+        action="store_true",
+        help="skip the uncounted warm-up runs (the smoke test: cold caches counted)",
+    )
     return parser
 
 
@@ -143,11 +148,17 @@ def prepare(work: Path, sizes: Sequence[int], env: dict[str, str], log: Path) ->
 
 
 def measure_all(
-    work: Path, sizes: Sequence[int], repeat: int, env: dict[str, str], log: Path
+    work: Path,
+    sizes: Sequence[int],
+    repeat: int,
+    env: dict[str, str],
+    log: Path,
+    *,
+    warmup: bool = True,
 ) -> list[Measurement]:
     results: list[Measurement] = []
     smallest = min(sizes)
-    for variant in VARIANTS:  # warm-up, not counted: bytecode caches, the OS's file cache
+    for variant in VARIANTS if warmup else ():  # not counted: bytecode caches, the file cache
         command, cwd = commands(
             variant, work / f"harness-{smallest}", work / f"baseline-{smallest}"
         )
@@ -170,9 +181,11 @@ def measure_all(
     return results
 
 
-def measure_cli(work: Path, repeat: int, env: dict[str, str]) -> dict[str, list[float]]:
+def measure_cli(
+    work: Path, repeat: int, env: dict[str, str], *, warmup: bool = True
+) -> dict[str, list[float]]:
     """Wall times of `oneentry-contracts --help` and of a one-scenario replay (its fixed cost),
-    each run `repeat` times after one warm-up run."""
+    each run `repeat` times, after one warm-up run unless `warmup` is false."""
     one = work / "cli-1"
     runs = {
         "help_s": [sys.executable, "-m", "oneentry_contracts.cli", "--help"],
@@ -187,12 +200,12 @@ def measure_cli(work: Path, repeat: int, env: dict[str, str]) -> dict[str, list[
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     for name, command in runs.items():
-        for attempt in range(repeat + 1):
+        for attempt in range(repeat + 1 if warmup else repeat):
             started = time.perf_counter()
             done = subprocess.run(command, cwd=one, env=env, capture_output=True, check=False)
             if done.returncode != 0:
                 raise BenchError(f"{' '.join(command[2:])} failed: {done.stdout[-500:]!r}")
-            if attempt:  # the first is the warm-up
+            if attempt or not warmup:  # the first is the warm-up
                 times[name].append(time.perf_counter() - started)
     return times
 
@@ -235,8 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"building and recording suites of {', '.join(map(str, args.sizes))} in {work}")
         prepare(work, args.sizes, env, log)
-        results = measure_all(work, args.sizes, args.repeat, env, log)
-        cli = measure_cli(work, args.repeat, env)
+        warmup = not args.no_warmup
+        results = measure_all(work, args.sizes, args.repeat, env, log, warmup=warmup)
+        cli = measure_cli(work, args.repeat, env, warmup=warmup)
         profile = (
             profile_harness(work / f"harness-{max(args.sizes)}", env, log) if args.profile else None
         )

@@ -23,7 +23,7 @@ def test_three_scenario_run_reports_every_variant(tmp_path: Path) -> None:
     suites = tmp_path / "suites"
     code = main(
         [
-            "--sizes", str(SIZE), "--repeat", "1", "--load-seconds", "1",
+            "--sizes", str(SIZE), "--repeat", "1", "--load-seconds", "1", "--no-warmup",
             "--readme", str(readme), "--json", str(report), "--keep", str(suites),
         ]
     )  # fmt: skip
