@@ -229,6 +229,19 @@ def fixtures_by_node(session: pytest.Session) -> Mapping[str, MutableMapping[Any
     return registered
 
 
+def fixture_defs_of(item: pytest.Item) -> MutableMapping[str, Any] | None:
+    """The fixture definitions the item's request has resolved, by name
+    (`FixtureRequest._fixture_defs`, one dict shared by all of the item's sub-requests); None
+    for an item without a request (not a test function, or after pytest let go of it)."""
+    request = getattr(item, "_request", None)
+    if not request:  # pytest sets it to False once the item's protocol is over
+        return None
+    defs: MutableMapping[str, Any] = _attribute(
+        request, "_fixture_defs", _PYTEST, "FixtureRequest._fixture_defs"
+    )
+    return defs
+
+
 def cucumber_json_path(config: pytest.Config) -> str | None:
     """pytest-bdd's `--cucumberjson` option (None when not given)."""
     try:

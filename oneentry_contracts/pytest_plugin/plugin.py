@@ -222,6 +222,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     bddrelease.release_report(report)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after every fixture's teardown
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None]:
+    try:
+        return (yield)
+    finally:
+        bddrelease.release_fixture_defs(item)
+
+
 @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     try:

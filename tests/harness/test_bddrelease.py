@@ -23,19 +23,32 @@ Feature: Orders
 """
 
 STEPS = """\
+import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
+
+from conftest import Order
 
 scenarios("orders.feature")
 
 
+@pytest.fixture(scope="session")
+def shop():
+    return "shop"
+
+
+@pytest.fixture
+def basket(shop):  # a function-scoped fixture using a session-scoped one, as the harness's do
+    return []
+
+
 @given(parsers.parse("an order of {count:d}"), target_fixture="order")
-def order(count):
-    return {"count": count}
+def order(count, basket):
+    return Order(count)
 
 
 @when("the order is doubled", target_fixture="doubled")
 def doubled(order):
-    return {"count": 2 * order["count"]}
+    return Order(2 * order["count"])
 
 
 @then(parsers.parse("the order holds {double:d}"))
@@ -44,12 +57,39 @@ def holds(doubled, double):
 """
 
 CONFTEST = """\
+import gc
 import json
+import weakref
 
 import pytest
 from pytest_bdd import reporting
 
 from oneentry_contracts.pytest_plugin import bddrelease
+
+ALIVE = weakref.WeakSet()
+BETWEEN = []  # how many step results are alive as each scenario starts
+
+
+class Order(dict):
+    def __init__(self, count):
+        super().__init__(count=count)
+        ALIVE.add(self)
+
+    __hash__ = object.__hash__
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    try:
+        return (yield)
+    finally:
+        if item.config.getoption("--release"):
+            bddrelease.release_fixture_defs(item)
+
+
+def pytest_runtest_logstart(nodeid):
+    gc.collect()
+    BETWEEN.append(len(ALIVE))
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -90,7 +130,8 @@ def pytest_sessionfinish(session):
     ]
     copies = len(reporting.test_report_context_registry)
     with open("kept.json", "w") as out:
-        json.dump({"reports": len(kept), "values": len(values), "copies": copies}, out)
+        counts = {"reports": len(kept), "values": len(values), "copies": copies}
+        json.dump({**counts, "alive": max(BETWEEN)}, out)
 """
 
 
@@ -113,12 +154,14 @@ def _kept(pytester: pytest.Pytester, *args: str) -> dict[str, int]:
 
 def test_pytest_bdd_keeps_every_scenario_without_it(project: pytest.Pytester) -> None:
     """The premise: without the release, pytest-bdd keeps three scenario reports, six values
-    and a copy of the scenario for each call and teardown report pytest keeps."""
-    assert _kept(project) == {"reports": 3, "values": 6, "copies": 6}
+    and a copy of the scenario for each call and teardown report pytest keeps; and pytest
+    keeps every finished scenario's step results alive until the session's fixtures end (two
+    scenarios' worth, four, as the third starts)."""
+    assert _kept(project) == {"reports": 3, "values": 6, "copies": 6, "alive": 4}
 
 
 def test_a_finished_scenario_leaves_nothing_behind(project: pytest.Pytester) -> None:
-    assert _kept(project, "--release") == {"reports": 0, "values": 0, "copies": 0}
+    assert _kept(project, "--release") == {"reports": 0, "values": 0, "copies": 0, "alive": 0}
 
 
 def test_the_cucumber_report_still_has_every_step(project: pytest.Pytester) -> None:

@@ -112,6 +112,18 @@ def test_a_fixture_manager_without_per_node_fixtures_is_named(
     assert str(raised.value).startswith(_message("pytest", "FixtureManager._arg2node2fixturedefs"))
 
 
+def test_a_request_without_its_fixture_definitions_is_named(
+    request: pytest.FixtureRequest,
+) -> None:
+    defs = compat.fixture_defs_of(request.node)
+    assert defs is not None
+    assert compat.fixture_defs_of(SimpleNamespace(_request=False)) is None  # type: ignore[arg-type]
+    other_pytest = SimpleNamespace(_request=SimpleNamespace(_fixture_cache={}))
+    with pytest.raises(IncompatibleLibrary) as raised:
+        compat.fixture_defs_of(other_pytest)  # type: ignore[arg-type]
+    assert str(raised.value).startswith(_message("pytest", "FixtureRequest._fixture_defs"))
+
+
 def test_a_vcrpy_ignoring_the_persister_option_is_refused() -> None:
     compat.check_persister_option(vcr.VCR())  # vcrpy >= 9.1 takes use_cassette(persister=...)
 
