@@ -310,3 +310,17 @@ def test_bad_config_is_rejected(kwargs: dict[str, Any], message: str) -> None:
 def test_secrets_are_not_in_the_config_repr() -> None:
     assert APP_TOKEN not in repr(config())
     assert REAL not in repr(config())
+
+
+def test_scrubbers_of_the_same_rules_share_them_and_keep_their_own_tokens() -> None:
+    """A run builds its host and secret replacers once; the token numbering stays per cassette."""
+    url = ("https://shop.example.test",)
+    first = Scrubber(ScrubConfig(real_base_urls=url, secrets={"pw-1": "<PW>"}))
+    second = Scrubber(ScrubConfig(real_base_urls=url, secrets={"pw-1": "<PW>"}))
+    other = Scrubber(ScrubConfig(real_base_urls=url, secrets={"pw-2": "<PW>"}))
+    assert first._static is second._static
+    assert other._static is not first._static
+    assert other.text("pw-1 pw-2") == "pw-1 <PW>"
+    assert first.text("https://shop.example.test/x pw-1") == f"{HOST_PLACEHOLDER}/x <PW>"
+    assert first.token("eyJ.a.b") == second.token("eyJ.c.d") == "<ACCESS_TOKEN_1>"
+    assert first.token("eyJ.e.f") == "<ACCESS_TOKEN_2>"
