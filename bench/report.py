@@ -101,6 +101,16 @@ def _targets(
         )
         for size in sizes
     ]
+    targets += [
+        _target(
+            f"pytest-bdd alone, no-op steps / baseline per scenario, N={size}: the bound below "
+            "harness/baseline",
+            ratio("noop", "baseline", size),
+            "reported",
+            None,
+        )
+        for size in sizes
+    ]
     growth = med("harness", large, "per_scenario_ms") / med("harness", small, "per_scenario_ms")
     targets.append(
         {

@@ -4,9 +4,10 @@
    largest suite once against a deterministic sandbox (`oneentry-contracts run --record`, and
    the baseline's own cassettes), and gives every smaller suite a prefix of those cassettes.
 2. Measures, in one run, `--repeat` rounds; each round runs every variant on every size, in an
-   order rotated from round to round: `harness` (replay), `baseline` (plain pytest + vcrpy +
-   the same schemas), `live` (the harness against the sandbox on loopback) and `xdist` (replay
-   with `-n 2`).
+   order rotated from round to round: `harness` (replay), `floor` (the replay with answers
+   from memory), `noop` (the feature with no-op steps, pytest-bdd alone), `baseline` (plain
+   pytest + vcrpy + the same schemas), `live` (the harness against the sandbox on loopback)
+   and `xdist` (replay with `-n 2`).
 3. Writes the medians, spreads, ratios against the issue's targets and the machine to
    `--readme` (default bench/README.md, between its RESULTS markers) and optionally `--json`.
 """
@@ -31,11 +32,11 @@ from bench.load import LoadResult, run_load
 from bench.measure import BenchError, Measurement, run_logged, run_measured
 from bench.profiling import profile_harness
 from bench.report import Report, build_report, write_readme
-from bench.suites import ROOT, baseline_project, floor_project, harness_project
+from bench.suites import ROOT, baseline_project, floor_project, harness_project, noop_project
 
 __all__ = ["VARIANTS", "main"]
 
-VARIANTS: Final = ("harness", "floor", "baseline", "live", "xdist")
+VARIANTS: Final = ("harness", "floor", "noop", "baseline", "live", "xdist")
 README: Final = Path(__file__).resolve().parent / "README.md"
 
 
@@ -91,6 +92,9 @@ def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Pa
     if variant == "floor":
         floor = harness.with_name(harness.name.replace("harness-", "floor-"))
         return _pytest(*harness_args(floor, "replay")), floor
+    if variant == "noop":
+        noop = harness.with_name(harness.name.replace("harness-", "noop-"))
+        return _pytest("-p", "no:oneentry_contracts", "-p", "no:recording", "features"), noop
     if variant == "xdist":
         return _pytest(*harness_args(harness, "replay"), "-n", "2"), harness
     if variant == "live":
@@ -143,6 +147,7 @@ def prepare(work: Path, sizes: Sequence[int], env: dict[str, str], log: Path) ->
             harness_project(work / f"harness-{size}", size, cassettes_from=recorded)
             baseline_project(work / f"baseline-{size}", size, base_top / "cassettes")
         floor_project(work / f"floor-{size}", size, cassettes_from=recorded)
+        noop_project(work / f"noop-{size}", size)
     harness_project(work / "cli-1", 1, cassettes_from=recorded)  # the CLI's fixed cost
     return {size: work / f"harness-{size}" for size in sizes}
 

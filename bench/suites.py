@@ -9,6 +9,7 @@ control API, find the session, read the order back).
 `floor_project` is a harness project whose answers come from memory (`floor_conftest.py`).
 `baseline_project` writes the same N purchases as plain pytest tests (no Gherkin, no harness
 plugin): httpx under vcrpy, bodies checked with the harness's compiled `SchemaStore`.
+`noop_project` is the same feature with every step a no-op, run by pytest-bdd alone.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "feature_text",
     "floor_project",
     "harness_project",
+    "noop_project",
     "rows",
 ]
 
@@ -150,6 +152,48 @@ def floor_project(target: Path, count: int, cassettes_from: Path) -> Path:
     """The harness project with its answers served from memory (bench/floor_conftest.py)."""
     harness_project(target, count, cassettes_from)
     shutil.copy2(HERE / "floor_conftest.py", target / "features" / "conftest.py")
+    return target
+
+
+NOOP_STEPS: Final = """\
+\"\"\"Every step of the bench feature matched by a no-op (bench/suites.py, `noop_project`).\"\"\"
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios("bench_purchase.feature")
+
+ANY = parsers.re(r".*")
+
+
+@given(ANY, target_fixture="given")
+def _given() -> None:
+    return None
+
+
+@when(ANY, target_fixture="done")
+def _when() -> None:
+    return None
+
+
+@then(ANY)
+def _then() -> None:
+    return None
+"""
+
+
+def noop_project(target: Path, count: int) -> Path:
+    """The same N-example feature with every step a no-op, for pytest-bdd alone (no harness
+    plugin, no pytest-recording): what running its 13 steps costs before any of them does
+    anything, a bound below which no pytest-bdd harness of these scenarios can go."""
+    features = target / "features"
+    features.mkdir(parents=True)
+    (features / "bench_purchase.feature").write_text(feature_text(count), encoding="utf-8")
+    (features / "test_noop.py").write_text(NOOP_STEPS, encoding="utf-8")
+    (target / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nfilterwarnings = error\n"
+        "markers =\n    guest\n    purchase\n    sandbox\n",  # the feature's tags
+        encoding="utf-8",
+    )
     return target
 
 
