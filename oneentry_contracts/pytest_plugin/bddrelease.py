@@ -24,15 +24,19 @@ fixture that uses a session-scoped one leaves on it a finalizer bound to the ite
 all its sub-requests, hold the injected ones, and so each scenario's answers: ~40 KB a
 scenario, ~30 MB of an 800-scenario replay's peak. `release_fixture_defs(item)` empties them
 once the item's teardown is over (nothing reads them after it).
+
+As a plugin module (`plugin.py` registers it), its hooks call each at its moment, and a pytest
+whose fixture manager it cannot read stops the run at its start.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Generator, MutableMapping
 from typing import Any
 
 import pytest
 
+from oneentry_contracts.errors import HarnessError
 from oneentry_contracts.pytest_plugin import compat
 
 __all__ = ["release", "release_fixture_defs", "release_report", "remember_report_contexts"]
@@ -64,3 +68,37 @@ def remember_report_contexts() -> None:
 def release_report(report: pytest.TestReport) -> None:
     """Forget pytest-bdd's copy of the scenario attached to a test report that was logged."""
     _contexts.pop(report, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has made the session's fixture manager
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A pytest whose fixture manager this module cannot read stops the run here."""
+    try:
+        compat.fixtures_by_node(session)
+    except HarnessError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+@pytest.hookimpl(trylast=True)  # after the Cucumber JSON and the Gherkin reporter read it
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    release_report(report)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after every fixture's teardown
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None]:
+    try:
+        return (yield)
+    finally:
+        release_fixture_defs(item)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    try:
+        return (yield)
+    finally:
+        release(item)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shlex
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -134,8 +134,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the config file and every schema once, before collection; errors stop the run."""
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
-    # outcomes.py's hooks; registered here, not listed in pytest_plugins: this module imports it
+    # outcomes.py's and bddrelease.py's hooks; registered here, not listed in pytest_plugins:
+    # this module imports them
     config.pluginmanager.register(outcomes, "oneentry-outcomes")
+    config.pluginmanager.register(bddrelease, "oneentry-bddrelease")
     vcrprobes.remember_absent()  # vcrpy's per-cassette imports of absent libraries: at once
     try:
         compat.check_pytest_bdd()  # a pytest-bdd without the internals used: say so, stop here
@@ -154,15 +156,6 @@ def pytest_configure(config: pytest.Config) -> None:
             remove_stale_temporaries(config.rootpath / "cassettes")
         if _mode(config) != "replay" and config.getoption("--oneentry-target") == "project":
             LiveSettings.from_env(loaded)  # a missing ONEENTRY_* variable stops the run here
-    except HarnessError as error:
-        raise pytest.UsageError(str(error)) from None
-
-
-@pytest.hookimpl(trylast=True)  # after pytest has made the session's fixture manager
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """A pytest whose fixture manager bddrelease.py cannot read stops the run here."""
-    try:
-        compat.fixtures_by_node(session)
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -215,27 +208,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else:
             item.add_marker(pytest.mark.vcr)
         item.user_properties.append(("feature", feature))
-
-
-@pytest.hookimpl(trylast=True)  # after the Cucumber JSON and the Gherkin reporter read it
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    bddrelease.release_report(report)
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after every fixture's teardown
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None]:
-    try:
-        return (yield)
-    finally:
-        bddrelease.release_fixture_defs(item)
-
-
-@pytest.hookimpl(wrapper=True, trylast=True)  # innermost: after every report of the item
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
-    try:
-        return (yield)
-    finally:
-        bddrelease.release(item)
 
 
 # ---------------------------------------------------------------------------------------------
