@@ -28,6 +28,7 @@ from oneentry_contracts.config.settings import (
     Credentials,
     LiveSettings,
     load_config,
+    normalised_project_url,
     project_url_problem,
 )
 from oneentry_contracts.errors import ConfigError, HarnessError
@@ -130,7 +131,8 @@ def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> li
             spec, config, settings.project_url, settings.app_token, _signer(config, settings)
         )
     if args.url:
-        if problem := project_url_problem(args.url.rstrip("/"), api_path=True):
+        url = normalised_project_url(args.url)
+        if problem := project_url_problem(url, api_path=True):
             raise ConfigError(
                 f"--url {problem}: give the API's root, such as http://127.0.0.1:8787",
                 key="--url",
@@ -139,7 +141,7 @@ def findings_for(args: argparse.Namespace, spec: FormSpec, config: Config) -> li
         token = _env(config, config.app_token_env, args.app_token, "--app-token")
         login = _env(config, user.email_env, args.login, "--login")
         password = _env(config, user.password_env, args.password, "--password")
-        return _live(spec, config, args.url, token, Credentials(login, password))
+        return _live(spec, config, url, token, Credentials(login, password))
     reader = CassetteReader(args.root / "cassettes")
     return check(spec, read_snapshot(spec, reader, config.lang_code), config.lang_code)
 

@@ -40,6 +40,7 @@ __all__ = [
     "UserRole",
     "UserSettings",
     "load_config",
+    "normalised_project_url",
     "project_url_problem",
     "resolve",
 ]
@@ -178,7 +179,7 @@ class LiveSettings:
         def need(name: str) -> str:
             return values[name].strip()
 
-        url = need(config.url_env).rstrip("/")
+        url = normalised_project_url(need(config.url_env))
         if problem := project_url_problem(url):
             raise ConfigError(
                 f"{config.url_env} {problem}, so no scenario ran (its value is not shown: it may "
@@ -194,6 +195,14 @@ class LiveSettings:
             if not unset(u.email_env)
         }
         return cls(url, need(config.app_token_env), creds)
+
+
+def normalised_project_url(url: str) -> str:
+    """The project URL as the harness uses it: no trailing slash, the scheme in lower case
+    (`HTTPS://Shop.example` is a URL like any other: schemes are case-insensitive)."""
+    url = url.strip().rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if sep else url
 
 
 def project_url_problem(url: str, *, api_path: bool = False) -> str | None:

@@ -91,6 +91,15 @@ def test_a_project_url_that_cannot_work_is_refused_without_echoing_it(
     assert "hunter22" not in message
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["HTTPS://Shop.OneEntry.Test/", "Https://Shop.OneEntry.Test", " https://Shop.OneEntry.Test "],
+)
+def test_a_project_url_s_scheme_may_be_written_in_any_case(url: str) -> None:
+    env = {"ONEENTRY_PROJECT_URL": url, "ONEENTRY_APP_TOKEN": "app-token-1"}
+    assert LiveSettings.from_env(Config(), env).project_url == "https://Shop.OneEntry.Test"
+
+
 def test_check_forms_url_ending_in_api(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "features").mkdir()
     code = main(
