@@ -309,44 +309,55 @@ def _check_refs(schema: dict[str, Any], registry: Registry[Any], stem: Path) -> 
 def _inlined_validators(
     schemas: Mapping[str, dict[str, Any]], registry: Registry[Any]
 ) -> dict[str, Any]:
-    """A validator of each schema with its $refs inlined, but for those that recurse."""
+    """A validator of each schema with its $refs inlined, but for those that cannot be."""
     validators = {}
     for name, schema in schemas.items():
         try:
-            inlined = _inline(schema, registry.resolver(base_uri=schema["$id"]), ())
-        except _Recursive:
+            inlined = _inline(schema, registry.resolver(base_uri=schema["$id"]), (id(schema),))
+        except _NotInlinable:
             continue
-        validators[name] = Draft202012Validator(inlined)
+        inlined["$id"] = schema["$id"]  # the same base, should anything still refer on
+        validators[name] = Draft202012Validator(inlined, registry=registry)
     return validators
 
 
-class _Recursive(Exception):
-    """A $ref leads back into a schema it came from: inlining would never end."""
+class _NotInlinable(Exception):
+    """A $ref leads back into a schema it came from (inlining would never end), or a dynamic
+    reference, which only the $ref-following validator resolves."""
 
 
-def _inline(node: Any, resolver: Any, expanding: tuple[int, ...]) -> Any:
+_DYNAMIC: Final = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"})
+
+
+def _inline(node: Any, resolver: Any, expanding: tuple[int, ...], *, top: bool = True) -> Any:
     """`node` with every `$ref` replaced by a copy of what it names (resolved against
     `resolver`'s base). A `$ref` beside other keywords becomes one more `allOf` entry, which
     2020-12 evaluates the same way, `unevaluatedProperties` included."""
     if not isinstance(node, dict):
         return node
-    if isinstance(node.get("$id"), str) and expanding:  # an embedded resource: its own base
+    if _DYNAMIC & node.keys():
+        raise _NotInlinable(sorted(_DYNAMIC & node.keys())[0])
+    if not top and isinstance(node.get("$id"), str):  # an embedded resource: its own base
         resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
+
+    def inner(sub: Any) -> Any:
+        return _inline(sub, resolver, expanding, top=False)
+
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in _ONE:
-            out[key] = _inline(value, resolver, expanding)
+            out[key] = inner(value)
         elif key in _LISTS and isinstance(value, list):
-            out[key] = [_inline(item, resolver, expanding) for item in value]
+            out[key] = [inner(item) for item in value]
         elif key in _MAPS and isinstance(value, dict):
-            out[key] = {name: _inline(sub, resolver, expanding) for name, sub in value.items()}
+            out[key] = {name: inner(sub) for name, sub in value.items()}
         elif key not in ("$ref", "$id", "$schema"):
             out[key] = value
     if not isinstance(ref := node.get("$ref"), str):
         return out
     found = resolver.lookup(ref)
     if id(found.contents) in expanding:
-        raise _Recursive(ref)
+        raise _NotInlinable(ref)
     target = _inline(found.contents, found.resolver, (*expanding, id(found.contents)))
     if not out:
         return target

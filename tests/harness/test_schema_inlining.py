@@ -155,3 +155,20 @@ def test_a_recursive_schema_is_checked_through_its_refs(tmp_path: Path) -> None:
     store.validate("tree", {"name": "a", "children": [{"name": "b", "children": []}]})
     with pytest.raises(SchemaViolation, match="'name' is a required property"):
         store.validate("tree", {"name": "a", "children": [{"children": []}]})
+
+
+def test_a_schema_with_a_dynamic_reference_is_checked_through_its_refs(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "list",
+        {
+            "$dynamicAnchor": "item",
+            "type": "object",
+            "properties": {"next": {"$dynamicRef": "#item"}, "value": {"type": "integer"}},
+        },
+    )
+    store = SchemaStore.load(tmp_path, required=["list"])
+    assert "list" not in store._inlined
+    store.validate("list", {"value": 1, "next": {"value": 2}})
+    with pytest.raises(SchemaViolation, match="'x' is not of type 'integer'"):
+        store.validate("list", {"value": 1, "next": {"value": "x"}})
