@@ -57,6 +57,22 @@ class Measurement:
         return 1000 * self.wall_s / self.size
 
 
+def _merged(timings: list[dict[str, float]]) -> dict[str, float]:
+    """One run's timing from its processes' (pytest-split groups run side by side): the
+    counts and the CPU time added up, the longest collection and test loop, the first and
+    the last report of any."""
+    if len(timings) == 1:
+        return timings[0]
+    added = ("passed", "failed", "skipped", "collected", "loop_cpu_s")
+    return {
+        **{key: sum(t[key] for t in timings) for key in added},
+        "collection_s": max(t["collection_s"] for t in timings),
+        "loop_s": max(t["loop_s"] for t in timings),
+        "first_report_at": min(t["first_report_at"] for t in timings),
+        "last_report_at": max(t["last_report_at"] for t in timings),
+    }
+
+
 def run_logged(command: list[str], *, cwd: Path, log: Path, env: dict[str, str]) -> None:
     """Run a preparation step (recording); its output goes to `log`; failure is a BenchError."""
     with log.open("ab") as out:
@@ -90,12 +106,13 @@ def run_measured(
             wall = time.perf_counter() - started
             ended_at = time.time()
             process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0 or not timing_file.is_file():
+        groups = sorted(timing_file.parent.glob(f"{timing_file.name}.group*"))
+        if process.returncode != 0 or not (timing_file.is_file() or groups):
             raise BenchError(
                 f"the {variant} run of the {size}-scenario suite exited {process.returncode}; "
                 f"see {log}"
             )
-        timing = json.loads(timing_file.read_text("utf-8"))
+        timing = _merged([json.loads(p.read_text("utf-8")) for p in groups or [timing_file]])
     if timing["passed"] != size or timing["failed"]:
         raise BenchError(
             f"the {variant} run of the {size}-scenario suite passed {timing['passed']} and "

@@ -130,9 +130,18 @@ def _targets(
                 "met": speed >= 1.30,
             }
         )
+    speedup = med("harness", large, "wall_s") / med("groups", large, "wall_s")
+    targets.append(
+        _target(
+            f"`oneentry-contracts run -n 2` speedup (wall), N={large}",
+            speedup,
+            ">= 1.60",
+            speedup >= 1.6,
+        )
+    )
     speedup = med("harness", large, "wall_s") / med("xdist", large, "wall_s")
     targets.append(
-        _target(f"xdist -n 2 speedup (wall), N={large}", speedup, ">= 1.60", speedup >= 1.6)
+        _target(f"pytest -n 2 (xdist) speedup (wall), N={large}", speedup, "reported", None)
     )
     rss = med("harness", large, "peak_rss_mib")
     targets.append(_target(f"peak RSS of the replay, N={large} (MiB)", rss, "<= 100", rss <= 100))
@@ -167,14 +176,14 @@ def _phases(table: Mapping[str, Mapping[str, Mapping[str, float]]], size: int) -
         "",
         f"Phases of the replay at N={size} (medians, s): *start-up* runs from starting the "
         "process to its first test report (interpreter, imports, plugins, collection; for "
-        "xdist, the controller's and then the workers'), *shut-down* from the last test report "
-        "to the process's end.",
+        "xdist, the controller's and then the workers'; for the groups, the command's and both "
+        "groups' side by side), *shut-down* from the last test report to the process's end.",
         "",
         "| variant | start-up | tests | shut-down | wall |",
         "|---|---:|---:|---:|---:|",
     ]
     phases: dict[str, tuple[float, float, float, float]] = {}  # start-up, tests, shut-down, wall
-    for variant in ("harness", "xdist"):
+    for variant in ("harness", "xdist", "groups"):
         wall, start, stop = (
             med(variant, "wall_s"),
             med(variant, "startup_s"),
@@ -183,13 +192,14 @@ def _phases(table: Mapping[str, Mapping[str, Mapping[str, float]]], size: int) -
         phases[variant] = (start, wall - start - stop, stop, wall)
         lines.append(f"| {variant} | " + " | ".join(f"{v:.2f}" for v in phases[variant]) + " |")
     tests, one = phases["harness"][1], phases["harness"][3]
-    fixed = phases["xdist"][0] + phases["xdist"][2]
-    lines += [
-        "",
-        f"Were the tests split perfectly over the two workers, `-n 2` would take "
-        f"{fixed:.2f} + {tests:.2f} / 2 = {fixed + tests / 2:.2f} s, a speedup of at most "
-        f"{one / (fixed + tests / 2):.2f}.",
-    ]
+    lines.append("")
+    for variant, what in (("xdist", "pytest's `-n 2`"), ("groups", "`run -n 2`")):
+        fixed = phases[variant][0] + phases[variant][2]
+        lines.append(
+            f"Were the tests split perfectly in two, {what} would take "
+            f"{fixed:.2f} + {tests:.2f} / 2 = {fixed + tests / 2:.2f} s, a speedup of at most "
+            f"{one / (fixed + tests / 2):.2f}."
+        )
     return lines
 
 

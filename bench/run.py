@@ -6,8 +6,9 @@
 2. Measures, in one run, `--repeat` rounds; each round runs every variant on every size, in an
    order rotated from round to round: `harness` (replay), `floor` (the replay with answers
    from memory), `noop` (the feature with no-op steps, pytest-bdd alone), `baseline` (plain
-   pytest + vcrpy + the same schemas), `live` (the harness against the sandbox on loopback)
-   and `xdist` (replay with `-n 2`).
+   pytest + vcrpy + the same schemas), `live` (the harness against the sandbox on loopback),
+   `xdist` (replay with pytest's `-n 2`) and `groups` (`oneentry-contracts run -n 2`: two
+   pytest-split groups side by side, the whole command).
 3. Writes the medians, spreads, ratios against the issue's targets and the machine to
    `--readme` (default bench/README.md, between its RESULTS markers) and optionally `--json`.
 """
@@ -36,7 +37,7 @@ from bench.suites import ROOT, baseline_project, floor_project, harness_project,
 
 __all__ = ["VARIANTS", "main"]
 
-VARIANTS: Final = ("harness", "floor", "noop", "baseline", "live", "xdist")
+VARIANTS: Final = ("harness", "floor", "noop", "baseline", "live", "xdist", "groups")
 README: Final = Path(__file__).resolve().parent / "README.md"
 
 
@@ -97,6 +98,9 @@ def commands(variant: str, harness: Path, baseline: Path) -> tuple[list[str], Pa
         return _pytest("-p", "no:oneentry_contracts", "-p", "no:recording", "features"), noop
     if variant == "xdist":
         return _pytest(*harness_args(harness, "replay"), "-n", "2"), harness
+    if variant == "groups":  # the whole command: two pytest-split groups side by side
+        cli = [sys.executable, "-m", "oneentry_contracts.cli", "run", "--root", str(harness)]
+        return [*cli, "-n", "2", "--", "-p", "bench.timing_plugin", "-q"], harness
     if variant == "live":
         return _pytest(*harness_args(harness, "live")), harness
     return _pytest(*WITHOUT_PLUGINS, "test_baseline.py"), baseline

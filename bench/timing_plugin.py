@@ -4,7 +4,9 @@ It writes one JSON object to the file named by `BENCH_TIMING_FILE`: when the ses
 when collection finished, how long the test loop took (wall and this process's CPU time), when
 the first and the last test report arrived (wall-clock time, so that the parent can tell the
 start-up and the shut-down of the run apart from its tests), and how many tests passed and
-failed. Under pytest-xdist only the controller writes (it sees every report).
+failed. Under pytest-xdist only the controller writes (it sees every report); a pytest-split
+group (`oneentry-contracts run -n 2` runs two side by side) writes to the file's name with
+`.group<I>` appended, and the benchmark merges them (bench/measure.py).
 """
 
 from __future__ import annotations
@@ -78,4 +80,6 @@ class _Timer:
 def pytest_configure(config: pytest.Config) -> None:
     target = os.environ.get(TIMING_ENV)
     if target and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(_Timer(Path(target)), "bench-timer")
+        group = getattr(config.option, "group", None)
+        path = Path(f"{target}.group{group}") if group else Path(target)
+        config.pluginmanager.register(_Timer(path), "bench-timer")

@@ -7,11 +7,11 @@ project goes on creating orders. So:
 - `die_with_parent()` is a `preexec_fn`: on Linux the kernel sends the child SIGTERM when its
   parent dies, however it dies (SIGKILL included: `prctl(PR_SET_PDEATHSIG)`). Elsewhere it does
   nothing; the `Supervisor` below still covers SIGINT, SIGTERM and SIGHUP.
-- `Supervisor` starts the pytest child in its own process group and, while it runs, handles
-  the CLI's signals: SIGINT (Ctrl-C) is passed on to pytest once, which stops, tears down (the
-  sandbox stops, cassettes are kept or dropped as usual) and prints its summary; SIGTERM and
-  SIGHUP end the whole group and the CLI with 128 + the signal's number. Leaving the supervisor
-  ends whatever of the group still runs.
+- `Supervisor` starts each pytest child (one, or several side by side for a parallel replay)
+  in its own process group and, while they run, handles the CLI's signals: SIGINT (Ctrl-C) is
+  passed on to each pytest once, which stops, tears down (the sandbox stops, cassettes are kept
+  or dropped as usual) and prints its summary; SIGTERM and SIGHUP end the whole groups and the
+  CLI with 128 + the signal's number. Leaving the supervisor ends whatever still runs.
 """
 
 from __future__ import annotations
@@ -50,16 +50,17 @@ def die_with_parent() -> Callable[[], None] | None:
 
 
 class Supervisor:
-    """Runs one child (pytest) in its own process group and passes the CLI's signals on.
+    """Runs its children (pytest, or several pytest processes side by side), each in its own
+    process group, and passes the CLI's signals on to every one.
 
-    Use as a context manager around `spawn` and the wait for the child; `interrupted` says
+    Use as a context manager around `spawn` and the wait for the children; `interrupted` says
     whether Ctrl-C (SIGINT) was passed on.
     """
 
     _HANDLED: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
-        self.child: subprocess.Popen[bytes] | None = None
+        self.children: list[subprocess.Popen[bytes]] = []
         self.interrupted = False
         self._previous: dict[int, Any] = {}
 
@@ -71,8 +72,8 @@ class Supervisor:
         stdout: IO[bytes] | None = None,
         stderr: int | None = None,
     ) -> subprocess.Popen[bytes]:
-        """Start the child: its own process group, dying with this process."""
-        self.child = subprocess.Popen(  # noqa: S603 - our own interpreter running pytest
+        """Start a child: its own process group, dying with this process."""
+        child = subprocess.Popen(  # noqa: S603 - our own interpreter running pytest
             list(command),
             env=env,
             stdout=stdout,
@@ -80,7 +81,8 @@ class Supervisor:
             process_group=0,
             preexec_fn=die_with_parent(),  # set up before any thread of ours starts
         )
-        return self.child
+        self.children.append(child)
+        return child
 
     def __enter__(self) -> Supervisor:
         for signum in self._HANDLED:
@@ -100,24 +102,27 @@ class Supervisor:
         self._end_group()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        child = self.child
         if signum == signal.SIGINT:
             self.interrupted = True
-            if child is not None and child.poll() is None:
+            running = [child for child in self.children if child.poll() is None]
+            for child in running:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(child.pid, signal.SIGINT)  # pytest stops and prints its summary
+            if running:
                 return
             raise KeyboardInterrupt
-        if child is not None:
+        for child in self.children:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.pid, signal.SIGTERM)
         raise SystemExit(128 + signum)
 
     def _end_group(self) -> None:
-        """Stop whatever of the child's process group still runs (the child, the sandbox)."""
-        child = self.child
-        if child is None:
-            return
+        """Stop whatever of the children's process groups still runs (pytest, the sandbox)."""
+        for child in self.children:
+            self._end_one(child)
+
+    @staticmethod
+    def _end_one(child: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)

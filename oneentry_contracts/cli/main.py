@@ -29,6 +29,7 @@ import contextlib
 import importlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -156,7 +157,12 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
         help="run just this scenario (repeatable); failure messages print the exact value",
     )
     run.add_argument("-k", dest="keyword", help="only scenarios matching this pytest expression")
-    run.add_argument("-n", dest="workers", help="parallel workers (pytest-xdist), e.g. 2 or auto")
+    run.add_argument(
+        "-n",
+        dest="workers",
+        help="parallel processes, e.g. 2 or auto: a replay runs that many pytest-split groups "
+        "side by side; a recording, --live or --report uses pytest-xdist workers",
+    )
     run.add_argument("--root", type=Path, default=Path(), help="project root (default: .)")
     shard = run.add_argument_group("sharding across machines (pytest-split)")
     shard.add_argument("--splits", type=int, metavar="N", help="split the scenarios into N shards")
@@ -175,7 +181,29 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
 
 
-def _pytest_args(args: argparse.Namespace) -> list[str]:
+def _groups(args: argparse.Namespace) -> int:
+    """How many pytest processes a replay's `-n` runs side by side (0: pytest-xdist, or none).
+
+    A replay split into pytest-split groups, one process each, starts them all at once; with
+    xdist the workers start only once the controller has (the same imports and configuration
+    twice over, one after the other), which on two CPUs costs more than a replay's tests. A
+    recording (one recorder holds the cassettes' lock), a live run, `--report` (one set of
+    reports), `--splits` and `--store-durations` keep pytest-xdist."""
+    if not args.workers or args.record or args.live or args.report is not None:
+        return 0
+    if args.splits is not None or args.store_durations:
+        return 0
+    if args.workers == "auto":
+        count = os.cpu_count() or 1
+    else:
+        try:
+            count = int(args.workers)
+        except ValueError:
+            return 0  # pytest-xdist says what it takes
+    return count if count >= 2 else 0
+
+
+def _pytest_args(args: argparse.Namespace, *, groups: int = 0) -> list[str]:
     from oneentry_contracts.cli.config_cmd import overrides
     from oneentry_contracts.reporting.report import prepare_report_dir
 
@@ -197,7 +225,7 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
     else:
         mode = ["--oneentry-mode=replay", "--record-mode=none", "--block-network"]
     extra = ["-k", args.keyword] if args.keyword else []
-    extra += ["-n", args.workers] if args.workers else []
+    extra += ["-n", args.workers] if args.workers and not groups else []
     extra += _split_args(args)
     extra += [f"--oneentry-set={key}={value}" for key, value in overrides(args).items()]
     if args.report is not None:
@@ -261,6 +289,64 @@ def _run_pytest(
             counts = {feature: Counter(values) for feature, values in raw["features"].items()}
             kept = [str(note) for note in raw["kept"]]
     return code, counts, kept
+
+
+def _run_groups(
+    pytest_args: list[str], groups: int, root: Path, supervisor: Supervisor
+) -> tuple[int, dict[str, Counter[str]], list[str]]:
+    """Run the replay as `groups` pytest-split groups side by side, one pytest child each
+    (balanced on the durations file when there is one, else by count); print each group's
+    output once all have ended; their exit code, per-feature outcomes and notes, merged."""
+    from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
+
+    durations = ["--durations-path", str((root / DURATIONS_FILE).resolve())]
+    with tempfile.TemporaryDirectory() as scratch:
+        started = []
+        for group in range(1, groups + 1):
+            output = Path(scratch) / f"group-{group}.out"
+            summary = Path(scratch) / f"group-{group}.json"
+            split = ["--splits", str(groups), "--group", str(group), *durations]
+            command = [
+                sys.executable,
+                "-c",
+                _PYTEST_MAIN,
+                "-p",
+                "oneentry_contracts.pytest_plugin.summary",
+            ]
+            with output.open("wb") as sink:
+                child = supervisor.spawn(
+                    [*command, *pytest_args, *split],
+                    {**os.environ, SUMMARY_ENV: str(summary)},
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            started.append((child, output, summary))
+        codes = [child.wait() for child, _, _ in started]
+        counts: dict[str, Counter[str]] = {}
+        kept: list[str] = []
+        for group, (_, output, summary) in enumerate(started, start=1):
+            sys.stdout.write(f"── group {group} of {groups} ──\n")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(output.read_bytes())
+            sys.stdout.buffer.flush()
+            if summary.is_file():
+                raw = json.loads(summary.read_text("utf-8"))
+                for feature, values in raw["features"].items():
+                    counts.setdefault(feature, Counter()).update(values)
+                kept += [str(note) for note in raw["kept"]]
+    return _merged_code(codes), counts, kept
+
+
+def _merged_code(codes: Sequence[int]) -> int:
+    """One exit code for groups that ran side by side: a group's error (usage, internal) over
+    failed scenarios over passed ones; no tests only if no group had any."""
+    ran = [code for code in codes if code != PYTEST_NO_TESTS_COLLECTED]
+    if not ran:
+        return PYTEST_NO_TESTS_COLLECTED
+    errors = [code for code in ran if code not in (PYTEST_OK, PYTEST_TESTS_FAILED)]
+    if errors:
+        return errors[0]
+    return PYTEST_TESTS_FAILED if PYTEST_TESTS_FAILED in ran else PYTEST_OK
 
 
 def _summary(
@@ -348,7 +434,8 @@ def run_main(args: argparse.Namespace) -> int:
             from oneentry_contracts.api.sandbox import bundled_project
 
             bundled_project()  # the sandbox extra is installed, or how to install it
-        pytest_args = _pytest_args(args)
+        groups = _groups(args)
+        pytest_args = _pytest_args(args, groups=groups)
         if live is not None:
             from oneentry_contracts.api.preflight import check_project  # httpx: only here
 
@@ -359,7 +446,10 @@ def run_main(args: argparse.Namespace) -> int:
     verb = "Recording" if args.record else "Running live" if args.live else None
     progress = Progress(console, verb=verb) if verb else None
     with Supervisor() as supervisor:
-        code, by_feature, kept = _run_pytest(pytest_args, supervisor, progress)
+        if groups:
+            code, by_feature, kept = _run_groups(pytest_args, groups, args.root, supervisor)
+        else:
+            code, by_feature, kept = _run_pytest(pytest_args, supervisor, progress)
     cassettes = progress.cassettes() if progress else None
     _summary(console, by_feature, recorded=args.record, cassettes=cassettes, kept=kept)
     if supervisor.interrupted:  # pytest's own INTERRUPTED (2) also means a collection error

@@ -42,7 +42,8 @@ def test_three_scenario_run_reports_every_variant(tmp_path: Path) -> None:
         assert 0 < run["shutdown_s"] < run["wall_s"] - run["startup_s"], run
     targets = {t["name"] for t in data["summary"]["targets"]}
     assert any(name.startswith("harness/baseline") for name in targets)
-    assert any(name.startswith("xdist") for name in targets)
+    assert any(name.startswith("pytest -n 2 (xdist)") for name in targets)
+    assert any(name.startswith("`oneentry-contracts run -n 2`") for name in targets)
     load = data["summary"]["load_test"]
     assert load["orders"] > 0
     assert load["orders"] == load["sessions"]
@@ -53,7 +54,8 @@ def test_three_scenario_run_reports_every_variant(tmp_path: Path) -> None:
     assert BEGIN in text
     assert END in text
     assert "| harness | 3 |" in text
-    assert "a speedup of at most" in text  # the xdist bound from the phases
+    assert "pytest's `-n 2` would take" in text  # the bounds from the phases
+    assert "`run -n 2` would take" in text
     cassettes = sorted(p.name for p in (suites / "harness-3" / "cassettes").rglob("*.yaml"))
     assert cassettes == sorted(cassette_name(r) for r in rows(SIZE))
     assert len(list((suites / "baseline-3" / "cassettes").glob("*.yaml"))) == SIZE

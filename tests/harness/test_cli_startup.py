@@ -73,3 +73,19 @@ def test_the_overview_lists_every_subcommand(capsys: pytest.CaptureFixture[str])
     for name, command in COMMANDS.items():
         assert name in out
         assert command.help.split()[0] in out
+
+
+@pytest.mark.parametrize(
+    ("codes", "merged"),
+    [
+        ([0, 0], 0),
+        ([0, 1], 1),
+        ([1, 5], 1),
+        ([0, 5], 0),
+        ([5, 5], 5),
+        ([1, 4], 4),  # a usage error in one group is the run's
+        ([3, 0], 3),
+    ],
+)
+def test_the_groups_of_a_parallel_replay_end_with_one_code(codes: list[int], merged: int) -> None:
+    assert cli._merged_code(codes) == merged

@@ -22,7 +22,7 @@ from pathlib import Path
 
 
 def test_quick() -> None:
-    pass
+    Path(os.environ["PID_FILE"] + ".quick").write_text("done")
 
 
 def test_slow() -> None:
@@ -48,12 +48,12 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], int]:
     (tmp_path / "features").mkdir()
     (tmp_path / "features" / "test_slow.py").write_text(SLOW_TESTS, encoding="utf-8")
     pid_file = tmp_path / "pid"
     cli = subprocess.Popen(
-        [sys.executable, "-m", "oneentry_contracts.cli", "run", "--root", str(tmp_path)],
+        [sys.executable, "-m", "oneentry_contracts.cli", "run", "--root", str(tmp_path), *args],
         cwd=tmp_path,
         env={**os.environ, "PID_FILE": str(pid_file), "COLUMNS": "200"},
         stdout=subprocess.PIPE,
@@ -98,3 +98,22 @@ def test_ctrl_c_ends_with_pytests_summary_and_exit_130(tmp_path: Path) -> None:
     assert "oneentry-contracts: interrupted (Ctrl-C); the run stopped." in output
     assert "Traceback" not in output, output
     assert "site-packages" not in output, output
+
+
+def test_ctrl_c_of_a_parallel_replay_ends_every_group_with_exit_130(tmp_path: Path) -> None:
+    """`-n 2`: two pytest-split groups, one test each; Ctrl-C reaches both."""
+    cli, child = _start(tmp_path, "-n", "2")
+    quick = tmp_path / "pid.quick"  # the other group's test is over: it ends unharmed
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not quick.is_file() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    cli.send_signal(signal.SIGINT)
+    output = cli.communicate(timeout=60)[0]
+    assert cli.returncode == 130, output
+    assert _gone(child)
+    assert "── group 1 of 2 ──" in output
+    assert "── group 2 of 2 ──" in output
+    assert "KeyboardInterrupt" in output.split("── group 2 of 2 ──")[1]  # the slow test's group
+    assert "1 passed" in output.split("── group 2 of 2 ──")[0]  # the quick one's
+    assert "oneentry-contracts: interrupted (Ctrl-C); the run stopped." in output
+    assert "Traceback" not in output, output

@@ -1,5 +1,6 @@
-"""Parallel and sharded replay: `run -n 2` (pytest-xdist) and `run --splits 2 --group i`
-(pytest-split, balanced on the committed `.test_durations`) run every scenario exactly once."""
+"""Parallel and sharded replay: `run -n 2` (two pytest-split groups side by side; with
+`--report`, or recording, pytest-xdist) and `run --splits 2 --group i` (pytest-split,
+balanced on the committed `.test_durations`) run every scenario exactly once."""
 
 from __future__ import annotations
 
@@ -38,10 +39,44 @@ def test_the_committed_durations_cover_every_scenario() -> None:
     assert all(value >= 0 for value in durations.values())
 
 
-def test_replay_with_two_workers_runs_every_scenario(suite: SuiteCopy) -> None:
+def _table_total(output: str) -> tuple[int, int]:
+    found = re.search(r"│ total +│ +(\d+) │ +(\d+) │", output)
+    assert found, output[-3000:]
+    return int(found[1]), int(found[2])
+
+
+def test_a_parallel_replay_runs_every_scenario_once_in_two_groups(suite: SuiteCopy) -> None:
+    everything = _collected(suite)
+    run = suite.run("-n", "2", "--", "-v")
+    assert run.code == 0, run.output
+    assert "── group 1 of 2 ──" in run.output
+    assert "── group 2 of 2 ──" in run.output
+    first, second = run.output.split("── group 2 of 2 ──")
+    ran = [_PASSED.findall(first), _PASSED.findall(second)]
+    assert all(ran)  # both groups ran scenarios
+    assert not set(ran[0]) & set(ran[1])
+    assert sorted(ran[0] + ran[1]) == sorted(everything)
+    assert "workers" not in run.output  # no pytest-xdist
+    assert _table_total(run.output) == (SCENARIOS, 0)
+
+
+def test_a_failure_in_one_group_fails_the_parallel_replay(suite: SuiteCopy) -> None:
+    cassette = suite.root / "cassettes" / "errors" / "an_unknown_order_storage_is_not_found.yaml"
+    text = cassette.read_text("utf-8")
+    assert "code: 404" in text
+    cassette.write_text(text.replace("code: 404", "code: 418"), encoding="utf-8")
     run = suite.run("-n", "2")
+    assert run.code == 1, run.output
+    assert "1 failed" in run.output  # the failing group's own summary, printed
+    assert "an_unknown_order_storage_is_not_found" in run.output
+    assert _table_total(run.output) == (SCENARIOS - 1, 1)
+
+
+def test_a_parallel_replay_with_reports_uses_pytest_xdist(suite: SuiteCopy) -> None:
+    run = suite.run("-n", "2", "--report", "reports")
     assert run.code == 0, run.output
     assert "2 workers" in run.output
+    assert "── group" not in run.output
     assert _passed_count(run.output) == SCENARIOS, run.output
 
 
