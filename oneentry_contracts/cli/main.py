@@ -240,7 +240,7 @@ def _split_args(args: argparse.Namespace) -> list[str]:
     splits, group = args.splits, args.group
     if (splits is None) != (group is None):
         raise HarnessError("--splits N and --group I go together, e.g. --splits 4 --group 1")
-    durations = ["--durations-path", str((args.root / DURATIONS_FILE).resolve())]
+    durations = _durations_path(args.root)
     if splits is None:
         return ["--store-durations", *durations] if args.store_durations else []
     if splits < 1 or not 1 <= group <= splits:
@@ -259,6 +259,27 @@ def _split_args(args: argparse.Namespace) -> list[str]:
     return ["--splits", str(splits), "--group", str(group), *durations]
 
 
+def _durations_path(root: Path) -> list[str]:
+    """pytest-split's option naming the project's durations file."""
+    return ["--durations-path", str((root / DURATIONS_FILE).resolve())]
+
+
+def _pytest_child() -> list[str]:
+    """The command of a pytest child, before its arguments: `_PYTEST_MAIN`, with the plugin
+    that writes the per-feature outcomes to the file `SUMMARY_ENV` names."""
+    return [sys.executable, "-c", _PYTEST_MAIN, "-p", "oneentry_contracts.pytest_plugin.summary"]
+
+
+def _read_summary(path: Path, counts: dict[str, Counter[str]], kept: list[str]) -> None:
+    """Add a pytest child's summary file (if it wrote one) to `counts` and `kept`."""
+    if not path.is_file():
+        return
+    raw = json.loads(path.read_text("utf-8"))
+    for feature, values in raw["features"].items():
+        counts.setdefault(feature, Counter()).update(values)
+    kept += [str(note) for note in raw["kept"]]
+
+
 def _run_pytest(
     pytest_args: list[str], supervisor: Supervisor, progress: Progress | None = None
 ) -> tuple[int, dict[str, Counter[str]], list[str]]:
@@ -271,23 +292,14 @@ def _run_pytest(
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.json"
         env = {**os.environ, SUMMARY_ENV: str(summary)}
-        command = [
-            sys.executable,
-            "-c",
-            _PYTEST_MAIN,
-            "-p",
-            "oneentry_contracts.pytest_plugin.summary",
-        ]
+        command = [*_pytest_child(), *pytest_args]
         if progress is not None:
-            code = run_with_progress([*command, *pytest_args], env, progress, supervisor)
+            code = run_with_progress(command, env, progress, supervisor)
         else:
-            code = supervisor.spawn([*command, *pytest_args], env).wait()
+            code = supervisor.spawn(command, env).wait()
         counts: dict[str, Counter[str]] = {}
         kept: list[str] = []
-        if summary.is_file():
-            raw = json.loads(summary.read_text("utf-8"))
-            counts = {feature: Counter(values) for feature, values in raw["features"].items()}
-            kept = [str(note) for note in raw["kept"]]
+        _read_summary(summary, counts, kept)
     return code, counts, kept
 
 
@@ -299,23 +311,15 @@ def _run_groups(
     output once all have ended; their exit code, per-feature outcomes and notes, merged."""
     from oneentry_contracts.pytest_plugin.summary import SUMMARY_ENV
 
-    durations = ["--durations-path", str((root / DURATIONS_FILE).resolve())]
     with tempfile.TemporaryDirectory() as scratch:
         started = []
         for group in range(1, groups + 1):
             output = Path(scratch) / f"group-{group}.out"
             summary = Path(scratch) / f"group-{group}.json"
-            split = ["--splits", str(groups), "--group", str(group), *durations]
-            command = [
-                sys.executable,
-                "-c",
-                _PYTEST_MAIN,
-                "-p",
-                "oneentry_contracts.pytest_plugin.summary",
-            ]
+            split = ["--splits", str(groups), "--group", str(group), *_durations_path(root)]
             with output.open("wb") as sink:
                 child = supervisor.spawn(
-                    [*command, *pytest_args, *split],
+                    [*_pytest_child(), *pytest_args, *split],
                     {**os.environ, SUMMARY_ENV: str(summary)},
                     stdout=sink,
                     stderr=subprocess.STDOUT,
@@ -329,11 +333,7 @@ def _run_groups(
             sys.stdout.flush()
             sys.stdout.buffer.write(output.read_bytes())
             sys.stdout.buffer.flush()
-            if summary.is_file():
-                raw = json.loads(summary.read_text("utf-8"))
-                for feature, values in raw["features"].items():
-                    counts.setdefault(feature, Counter()).update(values)
-                kept += [str(note) for note in raw["kept"]]
+            _read_summary(summary, counts, kept)
     return _merged_code(codes), counts, kept
 
 
