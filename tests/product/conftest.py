@@ -6,9 +6,9 @@ the wheel (or `wheel[sandbox]`) in it with the tested dependency set: the versio
 pyproject's `[tool.uv] constraint-dependencies`, passed as a constraints file. Packages come
 from wherever the machine's uv gets them (its cache first). `run` runs one of the venv's
 commands with a clean environment: the venv first on PATH, nothing of this repository's
-settings (`ONEENTRY_*`, `VIRTUAL_ENV`, `PYTEST_*`) inherited, and Python's bytecode cache on, as
-on a shop's machine: with this machine's `PYTHONDONTWRITEBYTECODE=1` every command of a fresh
-venv (uv compiles nothing at install) compiled every module it imports again, ~2.5 s a command.
+settings (`ONEENTRY_*`, `VIRTUAL_ENV`, `PYTEST_*`) inherited. Its commands write Python's
+bytecode cache, as on a shop's machine, like every process the suite starts (`tests/conftest.py`):
+uv compiles nothing at install, so otherwise each command compiled every module it imports.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Venv:
         inherited = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+            if key not in ("VIRTUAL_ENV", "PYTHONPATH")
             and not key.startswith(("ONEENTRY_", "PYTEST_", "UV_PROJECT"))
         }
         path = f"{self.bin}{os.pathsep}{inherited.get('PATH', '')}"

@@ -9,9 +9,9 @@ Python packages come only from the caches the outer `uv run` has already filled 
 `PIP_NO_INDEX`): the same pinned versions, no download; a cache miss fails this test. The one
 exception is the clone's SDK fidelity test, which installs the official npm package exactly as
 the outer run's does (`prefer-offline`: from npm's cache when the outer run has filled it).
-Python writes its bytecode cache in the clone, as on a newcomer's machine
-(`PYTHONDONTWRITEBYTECODE`, which this machine sets, is not passed on: with it, every command
-in the fresh `.venv` compiled every module it imports again).
+Python writes its bytecode cache in the clone, as on a newcomer's machine (`tests/conftest.py`
+does not pass this machine's `PYTHONDONTWRITEBYTECODE` on: with it, every command in the fresh
+`.venv` compiled every module it imports again).
 
 The clone's `uv run pytest -q` runs with `ONEENTRY_QUICKSTART_CLONE` set: this test skips
 itself there (it cannot run inside itself), and the clone runs only the scenarios, the public
@@ -65,8 +65,7 @@ def _newcomer_env() -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
-        and not key.startswith(("UV_PROJECT", "PYTEST_", "ONEENTRY_"))
+        if key != "VIRTUAL_ENV" and not key.startswith(("UV_PROJECT", "PYTEST_", "ONEENTRY_"))
     }
     env.update(
         {
